@@ -1,0 +1,56 @@
+"""A registry of the analytic surfaces, so tests, benchmarks and the CLI can iterate."""
+
+from __future__ import annotations
+
+from surfaces._base import Surface
+from surfaces.ackley import Ackley
+from surfaces.beale import Beale
+from surfaces.booth import Booth
+from surfaces.branin import Branin
+from surfaces.goldstein_price import GoldsteinPrice
+from surfaces.hartmann6 import Hartmann6
+from surfaces.himmelblau import Himmelblau
+from surfaces.matyas import Matyas
+from surfaces.quadratic import Quadratic
+from surfaces.rastrigin import Rastrigin
+from surfaces.rosenbrock import Rosenbrock
+from surfaces.six_hump_camel import SixHumpCamel
+from surfaces.styblinski_tang import StyblinskiTang
+from surfaces.three_hump_camel import ThreeHumpCamel
+
+SURFACES: dict[str, type[Surface]] = {
+    cls.name: cls
+    for cls in (
+        Quadratic,
+        Rosenbrock,
+        Beale,
+        Booth,
+        Matyas,
+        Himmelblau,
+        ThreeHumpCamel,
+        SixHumpCamel,
+        GoldsteinPrice,
+        Rastrigin,
+        Ackley,
+        StyblinskiTang,
+        Branin,
+        Hartmann6,
+    )
+}
+
+
+def names() -> list[str]:
+    """Registry names of every analytic surface, in a fixed order."""
+    return list(SURFACES)
+
+
+def get(name: str, **kwargs) -> Surface:
+    """Build the surface registered as ``name`` (e.g. ``"rosenbrock"``) with ``kwargs``."""
+    if not isinstance(name, str):
+        raise TypeError(f"surfaces.get: name must be a string, got {name!r}")
+    key = name.lower().replace("-", "_")
+    if key not in SURFACES:
+        raise ValueError(
+            f"surfaces.get: unknown surface {name!r}; known: {', '.join(SURFACES)}"
+        )
+    return SURFACES[key](**kwargs)
