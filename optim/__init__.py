@@ -1,0 +1,30 @@
+"""Optimizers of the inner loop and the one training loop, :func:`minimize`.
+
+Each optimizer is a frozen dataclass of hyperparameters with pure
+``init(x) -> state`` and ``step(x, g, state) -> (x, state)``; parameters,
+gradients and state have shape ``(*batch, d)``, and every numeric
+hyperparameter may be an array over ``batch`` (one configuration each).
+"""
+
+from optim._base import Optimizer
+from optim.adam import Adam, AdamState
+from optim.adamw import AdamW
+from optim.rmsprop import RMSProp, RMSPropState
+from optim.sgd import SGD, SGDState
+from optim.training import Trace, minimize
+
+OPTIMIZERS = {"sgd": SGD, "rmsprop": RMSProp, "adam": Adam, "adamw": AdamW}
+
+__all__ = [
+    "OPTIMIZERS",
+    "SGD",
+    "Adam",
+    "AdamState",
+    "AdamW",
+    "Optimizer",
+    "RMSProp",
+    "RMSPropState",
+    "SGDState",
+    "Trace",
+    "minimize",
+]

@@ -1,0 +1,149 @@
+"""RMSProp: divide the gradient by a running root mean square of its past values."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import NamedTuple
+
+import numpy as np
+
+from optim._base import INF, Optimizer
+
+
+class RMSPropState(NamedTuple):
+    """RMSProp's state, each buffer ``(*batch, d)``.
+
+    ``v`` the mean square of the gradient, ``ga`` the mean gradient (used when
+    ``centered``), ``b`` the momentum buffer, ``t`` the step count.
+    """
+
+    t: int
+    v: np.ndarray
+    ga: np.ndarray
+    b: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class RMSProp(Optimizer):
+    """RMSProp (Hinton's lecture 6e): torch.optim.RMSprop exactly.
+
+    Each coordinate's step is the gradient divided by the root of a moving
+    average of its squares, so coordinates with large gradients take smaller
+    steps: a per-coordinate learning rate.
+
+    Parameters
+    ----------
+    lr : float or array, default 1e-2
+        Learning rate, ``>= 0``.
+    alpha : float or array, default 0.99
+        Decay of the moving averages, in ``[0, 1)``.
+    eps : float or array, default 1e-8
+        Added to the root mean square (outside the square root), ``>= 0``.
+    weight_decay : float or array, default 0
+        L2 penalty coefficient added to the gradient, ``>= 0``.
+    momentum : float or array, default 0
+        Momentum of the normalized step, in ``[0, 1)``.
+    centered : bool, default False
+        Divide by an estimate of the standard deviation (Graves 2013) instead
+        of the root mean square.
+    maximize : bool, default False
+        Ascend instead of descend.
+
+    Notes
+    -----
+    Symbols: ``x`` parameters, ``g`` gradient, ``v`` mean square of ``g``
+    (E[g^2] in the lecture), ``ga`` mean of ``g``, ``avg`` the denominator,
+    ``b`` momentum buffer. PyTorch adds ``eps`` outside the square root, as
+    here; optax's ``rmsprop`` adds it inside (``sqrt(v + eps)``) and TensorFlow
+    initializes ``v`` to ones. Lines (4) and (6)-(7) follow PyTorch's
+    ``lerp``/``addcdiv`` forms, equal to theirs up to rounding.
+
+    References
+    ----------
+    .. [1] T. Tieleman, G. Hinton, "Lecture 6.5 - rmsprop", COURSERA: Neural
+       Networks for Machine Learning, 2012.
+    .. [2] A. Graves, "Generating sequences with recurrent neural networks",
+       arXiv:1308.0850, 2013, eqs. (38)-(41) (the centered form).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = RMSProp(lr=0.01, alpha=0.0, eps=0.0)
+    >>> x = np.array([1.0, -2.0])
+    >>> x, state = opt.step(x, np.array([3.0, -0.5]), opt.init(x))
+    >>> x  # with alpha = 0 each coordinate moves by lr * sign(g)
+    array([ 0.99, -1.99])
+    """
+
+    lr: float = 1e-2
+    alpha: float = 0.99
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+    momentum: float = 0.0
+    centered: bool = False
+    maximize: bool = False
+
+    RANGES = {
+        "lr": (0.0, INF, True),
+        "alpha": (0.0, 1.0, True),
+        "eps": (0.0, INF, True),
+        "weight_decay": (0.0, INF, True),
+        "momentum": (0.0, 1.0, True),
+    }
+    FLAGS = ("centered", "maximize")
+
+    def init(self, x) -> RMSPropState:
+        """Zero state for parameters ``x`` ``(*batch, d)``."""
+        zeros = np.zeros(np.shape(x))
+        return RMSPropState(t=0, v=zeros, ga=zeros, b=zeros)
+
+    def step(self, x, g, state):
+        """One RMSProp step: return the new ``x`` ``(*batch, d)`` and the new state.
+
+        Update rule (init: v = 0, ga = 0, b = 0, t = 0)::
+
+            (1) t = t + 1
+            (2) g = -g if maximize else g
+            (3) g = g + weight_decay * x
+            (4) v = alpha * v + (1 - alpha) * g * g
+            (5) ga = ga + (1 - alpha) * (g - ga)
+            (6) avg = sqrt(v - ga * ga) + eps if centered else sqrt(v) + eps
+            (7) b = momentum * b + g / avg
+            (8) x = x - lr * b
+            (9) x = x - lr * g / avg
+
+        Line (3) runs only if some ``weight_decay`` is non-zero and line (5)
+        only if ``centered``. With momentum (some entry non-zero) lines (7)-(8)
+        run, else line (9): the same update when ``momentum = 0``.
+
+        Parameters
+        ----------
+        x, g : ndarray
+            Parameters and gradient, ``(*batch, d)``. Not modified.
+        state : RMSPropState
+            From :meth:`init` or the previous step.
+
+        Returns
+        -------
+        x : ndarray
+            ``(*batch, d)``.
+        state : RMSPropState
+        """
+        # Hyperparameters as floats or (*batch, 1) columns, in RANGES order.
+        lr, alpha, eps, weight_decay, momentum = self._columns
+        maximize, centered = self.maximize, self.centered
+        t, v, ga, b = state
+        t = t + 1  # (1)
+        g = -g if maximize else g  # (2)
+        if "weight_decay" in self._nonzero:
+            g = g + weight_decay * x  # (3)
+        v = alpha * v + (1 - alpha) * g * g  # (4)
+        if centered:
+            ga = ga + (1 - alpha) * (g - ga)  # (5)
+        avg = np.sqrt(v - ga * ga) + eps if centered else np.sqrt(v) + eps  # (6)
+        if "momentum" in self._nonzero:
+            b = momentum * b + g / avg  # (7)
+            x = x - lr * b  # (8)
+        else:
+            x = x - lr * g / avg  # (9)
+        return x, RMSPropState(t, v, ga, b)

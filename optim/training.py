@@ -1,0 +1,201 @@
+"""The training loop: run an optimizer on ``fun`` for a number of steps, batched.
+
+This is the only training loop of the project; the search objective, the
+benchmarks and the tests all call it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Trace(NamedTuple):
+    """What :func:`minimize` returns.
+
+    Attributes
+    ----------
+    x : ndarray
+        ``(*batch, d)``: the final parameters; for a diverged configuration,
+        the point where it diverged.
+    values : ndarray
+        ``(steps + 1, *batch)``: ``fun`` at the start and after each step;
+        ``inf`` from the step where a configuration diverged on.
+    path : ndarray or None
+        ``(steps + 1, *batch, d)``: every iterate (``None`` if ``record=False``).
+    diverged : ndarray
+        ``(*batch,)`` bool: the value or the gradient stopped being finite.
+    steps : int
+        Steps taken: ``steps`` asked, or fewer if ``tol`` stopped the run.
+    """
+
+    x: np.ndarray
+    values: np.ndarray
+    path: np.ndarray | None
+    diverged: np.ndarray
+    steps: int
+
+
+def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
+    """Minimize ``fun`` from ``x0`` with ``optimizer`` for ``steps`` steps.
+
+    Every configuration in the batch runs at once: ``x0`` of shape ``(d,)``
+    (or ``(*batch0, d)``) is broadcast to the batch implied by the
+    optimizer's array hyperparameters, so a grid of learning rates trains in
+    one call. A configuration whose value or gradient stops being finite is
+    marked diverged and frozen where it stands (its values become ``inf``);
+    the others go on, and no floating-point warnings are emitted.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> (value, grad)`` with ``x`` ``(*batch, d)``, value
+        ``(*batch,)`` and grad ``(*batch, d)``; every surface is such a callable.
+    x0 : array_like
+        ``(d,)`` or ``(*batch0, d)``: the start; not modified.
+    optimizer : Optimizer
+        An instance of :class:`optim.SGD`, :class:`optim.Adam`, ...
+    steps : int
+        Number of optimizer steps, ``>= 0``.
+    tol : float, optional
+        Stop early once every non-diverged configuration has a gradient norm
+        ``<= tol``.
+    record : bool, default True
+        Keep the whole path of iterates.
+
+    Returns
+    -------
+    Trace
+        Final ``x``, ``values``, ``path``, ``diverged`` and ``steps``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from optim import SGD
+    >>> fun = lambda x: ((x**2).sum(-1), 2 * x)
+    >>> trace = minimize(fun, [1.0, 1.0], SGD(lr=np.array([0.1, 0.25, 1.5])), 2)
+    >>> trace.values  # one run per learning rate; 1.5 overshoots
+    array([[ 2.    ,  2.    ,  2.    ],
+           [ 1.28  ,  0.5   ,  8.    ],
+           [ 0.8192,  0.125 , 32.    ]])
+    """
+    x, steps, tol = _check(fun, x0, optimizer, steps, tol, record)
+    batch = x.shape[:-1]
+    values = np.empty((steps + 1, *batch))
+    path = np.empty((steps + 1, *x.shape)) if record else None
+    diverged = np.zeros(batch, dtype=bool)
+    frozen = False  # True once some configuration has diverged
+    state = optimizer.init(x)
+    # Overflow in a diverging configuration is an expected result, not an error.
+    with np.errstate(all="ignore"):
+        for k in range(steps + 1):
+            f, g = fun(x)
+            if k == 0:
+                _check_output(f, g, x.shape)
+            if frozen or not _surely_finite(f, g):
+                f, g = _freeze_diverged(f, g, diverged)
+                frozen = bool(diverged.any())
+            values[k] = f
+            if record:
+                path[k] = x
+            if k == steps or tol is not None and _converged(g, diverged, tol):
+                break
+            x_new, state_new = optimizer.step(x, g, state)
+            if frozen:
+                x_new, state_new = _keep(diverged, x, state, x_new, state_new)
+            x, state = x_new, state_new
+    end = k + 1
+    return Trace(
+        x=x,
+        values=values[:end],
+        path=path[:end] if record else None,
+        diverged=diverged,
+        steps=k,
+    )
+
+
+def _surely_finite(f, g) -> bool:
+    """Fast test that ``f`` and ``g`` are finite: a sum is finite only if every term is.
+
+    A sum that overflows although every term is finite only sends the caller
+    to the exact (slower) test in :func:`_freeze_diverged`.
+    """
+    total = np.vdot(g, g) + (f if np.ndim(f) == 0 else np.add.reduce(f, axis=None))
+    return math.isfinite(total)
+
+
+def _freeze_diverged(f, g, diverged):
+    """Mark configurations with a non-finite value or gradient (in place) and mask them."""
+    bad = ~(np.isfinite(f) & np.isfinite(g).all(axis=-1))  # (*batch,)
+    np.logical_or(diverged, bad, out=diverged)
+    f = np.where(diverged, np.inf, f)
+    g = np.where(diverged[..., None], 0.0, g)  # frozen anyway; avoid NaN arithmetic
+    return f, g
+
+
+def _keep(diverged, x, state, x_new, state_new):
+    """Undo the step for diverged configurations: they stay where they stopped."""
+    mask = diverged[..., None]  # (*batch, 1)
+    x_new = np.where(mask, x, x_new)
+    fields = [
+        np.where(mask, old, new) if isinstance(new, np.ndarray) else new
+        for old, new in zip(state, state_new, strict=True)
+    ]
+    return x_new, type(state_new)(*fields)
+
+
+def _converged(g, diverged, tol) -> bool:
+    """True when every running configuration has ``||g|| <= tol``."""
+    norm = np.sqrt((g * g).sum(axis=-1))  # (*batch,)
+    return bool(np.all(diverged | (norm <= tol)))
+
+
+def _check(fun, x0, optimizer, steps, tol, record):
+    """Validate the arguments of minimize; return x (broadcast), steps, tol."""
+    if not callable(fun):
+        raise TypeError(f"minimize: fun must be callable, got {fun!r}")
+    if not (hasattr(optimizer, "init") and hasattr(optimizer, "step")):
+        raise TypeError(
+            f"minimize: optimizer must have init and step (e.g. optim.Adam()), "
+            f"got {optimizer!r}"
+        )
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        raise TypeError(f"minimize: steps must be an integer, got {steps!r}")
+    if steps < 0:
+        raise ValueError(f"minimize: steps must be >= 0, got {steps}")
+    if tol is not None and (
+        isinstance(tol, bool)
+        or not isinstance(tol, numbers.Real)
+        or not (0 <= tol < math.inf)
+    ):
+        raise ValueError(
+            f"minimize: tol must be None or a finite number >= 0, got {tol!r}"
+        )
+    if not isinstance(record, bool):
+        raise TypeError(f"minimize: record must be True or False, got {record!r}")
+    try:
+        x0 = np.asarray(x0, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"minimize: x0 must be an array of numbers, got {x0!r}"
+        ) from err
+    if x0.ndim == 0 or x0.shape[-1] == 0 or not np.all(np.isfinite(x0)):
+        raise ValueError(
+            f"minimize: x0 must be finite with shape (d,) or (*batch, d), got {x0!r}"
+        )
+    batch = np.broadcast_shapes(x0.shape[:-1], getattr(optimizer, "batch_shape", ()))
+    x = np.broadcast_to(x0, (*batch, x0.shape[-1])).copy()
+    return x, int(steps), tol
+
+
+def _check_output(f, g, shape):
+    """Fun must return a value (*batch,) and a gradient (*batch, d)."""
+    if np.shape(f) != shape[:-1] or np.shape(g) != shape:
+        raise ValueError(
+            f"minimize: fun(x) for x of shape {shape} must return value of shape "
+            f"{shape[:-1]} and grad of shape {shape}, got {np.shape(f)} and "
+            f"{np.shape(g)}"
+        )
