@@ -1,0 +1,450 @@
+"""Properties of every optimizer: worked examples, purity, batching, theory."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import optim
+from optim import SGD, Adam, AdamW, RMSProp, minimize
+from tests.strategies import arrays, batch_shapes, dims, optimizers
+
+# ---------------------------------------------------------------- worked examples
+
+
+def test_sgd_momentum_first_two_steps_by_hand():
+    opt = SGD(lr=0.1, momentum=0.5, dampening=0.2)
+    x, state = np.array([1.0]), opt.init(np.array([1.0]))
+    x, state = opt.step(x, np.array([2.0]), state)
+    # step 1: b = g = 2 (no dampening on the first step); x = 1 - 0.1 * 2 = 0.8
+    assert x[0] == pytest.approx(0.8, abs=1e-15)
+    x, state = opt.step(x, np.array([4.0]), state)
+    # step 2: b = 0.5 * 2 + 0.8 * 4 = 4.2; x = 0.8 - 0.42 = 0.38
+    assert state.b[0] == pytest.approx(4.2, abs=1e-15)
+    assert x[0] == pytest.approx(0.38, abs=1e-15)
+
+
+def test_sgd_nesterov_first_step_by_hand():
+    opt = SGD(lr=0.1, momentum=0.9, nesterov=True)
+    x, _ = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
+    # b = g = 2; g' = g + 0.9 b = 3.8; x = 1 - 0.38
+    assert x[0] == pytest.approx(0.62, abs=1e-15)
+
+
+def test_rmsprop_first_step_by_hand():
+    opt = RMSProp(lr=0.01, alpha=0.75, eps=0.0)
+    x, state = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
+    # v = 0.25 * 4 = 1; x = 1 - 0.01 * 2 / 1
+    assert state.v[0] == pytest.approx(1.0, abs=1e-15)
+    assert x[0] == pytest.approx(0.98, abs=1e-15)
+
+
+def test_rmsprop_centered_first_step_by_hand():
+    opt = RMSProp(lr=0.01, alpha=0.75, eps=0.0, centered=True)
+    x, state = opt.step(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
+    # v = 1, ga = 0.25 * 2 = 0.5, avg = sqrt(1 - 0.25); x = 1 - 0.02 / sqrt(0.75)
+    assert x[0] == pytest.approx(1 - 0.02 / math.sqrt(0.75), abs=1e-15)
+
+
+def test_adam_two_steps_by_hand():
+    opt = Adam(lr=0.1, b1=0.5, b2=0.75, eps=0.0)
+    x, state = np.array([0.0]), opt.init(np.array([0.0]))
+    x, state = opt.step(x, np.array([2.0]), state)
+    assert x[0] == pytest.approx(-0.1, abs=1e-15)  # first step: lr * sign(g)
+    x, state = opt.step(x, np.array([-2.0]), state)
+    # m = 0.5 * 1 + 0.5 * -2 = -0.5; v = 0.75 * 1 + 0.25 * 4 = 1.75
+    # m_hat = -0.5 / 0.75; v_hat = 1.75 / (1 - 0.5625)
+    m_hat, v_hat = -0.5 / 0.75, 1.75 / 0.4375
+    assert x[0] == pytest.approx(-0.1 - 0.1 * m_hat / math.sqrt(v_hat), abs=1e-15)
+
+
+def test_adamw_decays_before_the_adam_step():
+    x0 = np.array([2.0])
+    x, _ = AdamW(lr=0.1, weight_decay=0.5, eps=0.0).step(
+        x0, np.array([3.0]), AdamW().init(x0)
+    )
+    assert x[0] == pytest.approx(2.0 * (1 - 0.05) - 0.1, abs=1e-15)
+    y, _ = Adam(lr=0.1, weight_decay=0.5, eps=0.0).step(
+        x0, np.array([3.0]), Adam().init(x0)
+    )
+    assert y[0] == pytest.approx(2.0 - 0.1, abs=1e-15)  # L2 only changes g's size here
+
+
+def test_defaults_equal_torch_optim():
+    # torch.optim's documented defaults (torch 2.x).
+    assert (SGD().lr, SGD().momentum, SGD().dampening, SGD().weight_decay) == (
+        1e-3,
+        0,
+        0,
+        0,
+    )
+    assert (RMSProp().lr, RMSProp().alpha, RMSProp().eps) == (1e-2, 0.99, 1e-8)
+    assert (Adam().lr, Adam().b1, Adam().b2, Adam().eps, Adam().weight_decay) == (
+        1e-3,
+        0.9,
+        0.999,
+        1e-8,
+        0.0,
+    )
+    assert AdamW().weight_decay == 1e-2
+
+
+# ------------------------------------------------------------------- purity, batching
+
+
+# Centered RMSProp takes sqrt(v - ga**2), which rounding can make slightly
+# negative for drawn gradients (NaN, as in torch): not what these tests are about.
+IGNORE_SQRT_OF_ROUNDING = np.errstate(invalid="ignore")
+
+
+@IGNORE_SQRT_OF_ROUNDING
+@given(data=st.data(), batch=batch_shapes, d=dims)
+def test_step_leaves_its_inputs_unchanged(data, batch, d):
+    opt = data.draw(optimizers(batch=batch))
+    x = data.draw(arrays((*batch, d)))
+    g = data.draw(arrays((*batch, d)))
+    state = opt.init(x)
+    for _ in range(2):  # also a state that is no longer all zeros
+        copies = [x.copy(), g.copy()] + [np.copy(s) for s in state]
+        x_new, state_new = opt.step(x, g, state)
+        for before, after in zip(copies, [x, g, *state], strict=True):
+            np.testing.assert_array_equal(before, after)
+        x, state = x_new, state_new
+
+
+@IGNORE_SQRT_OF_ROUNDING
+@given(data=st.data(), n=st.integers(1, 4), d=dims, steps=st.integers(1, 6))
+def test_batched_run_equals_stack_of_single_runs(data, n, d, steps):
+    opt = data.draw(optimizers(batch=(n,)))
+    x0 = data.draw(arrays((n, d)))
+    grads = data.draw(arrays((steps, n, d)))
+    x, state = x0, opt.init(x0)
+    for g in grads:
+        x, state = opt.step(x, g, state)
+    for i in range(n):
+        single = type(opt)(**_row(opt.hyperparameters(), i))
+        xi, si = x0[i], single.init(x0[i])
+        for g in grads:
+            xi, si = single.step(xi, g[i], si)
+        if isinstance(opt, Adam):
+            # Bias corrections b1**t: Python's pow for a scalar (as torch), NumPy's
+            # vectorized pow for an array; they may differ in the last bit, which
+            # moves each step by ~1e-16 relative (see Adam's Notes).
+            scale = np.abs(x0[i]).max() + 7 * np.max(opt.lr)
+            np.testing.assert_allclose(x[i], xi, rtol=0, atol=1e-14 * scale)
+        else:
+            # Elementwise math on the same numbers in the same order: exact.
+            np.testing.assert_array_equal(x[i], xi)
+
+
+def _row(params, i):
+    return {k: v[i] if isinstance(v, np.ndarray) else v for k, v in params.items()}
+
+
+@given(data=st.data(), batch=batch_shapes, d=dims)
+def test_init_is_zero_state_of_the_parameter_shape(data, batch, d):
+    opt = data.draw(optimizers())
+    x = data.draw(arrays((*batch, d)))
+    state = opt.init(x)
+    assert state.t == 0
+    for buffer in state[1:]:
+        assert buffer.shape == x.shape and not buffer.any()
+
+
+# ------------------------------------------------------------------------------ theory
+
+
+@given(s=st.integers(-20, 20), name=st.sampled_from(["adam", "adamw", "rmsprop"]))
+def test_adam_and_rmsprop_with_eps_zero_ignore_power_of_two_gradient_scale(s, name):
+    import surfaces
+
+    surface = surfaces.Rosenbrock()
+    kwargs = {"lr": 1e-2, "eps": 0.0} | (
+        {"weight_decay": 0.0} if name == "adamw" else {}
+    )
+    opt = optim.OPTIMIZERS[name](**kwargs)
+
+    def scaled(x):
+        f, g = surface(x)
+        return f * 2.0**s, g * 2.0**s
+
+    plain = minimize(surface, surface.start, opt, 50)
+    both = minimize(scaled, surface.start, opt, 50)
+    # Multiplying by 2**s is exact, so every quotient m / sqrt(v) is too.
+    np.testing.assert_array_equal(plain.path, both.path)
+
+
+@given(data=st.data(), batch=batch_shapes, d=dims)
+def test_adam_first_step_moves_no_coordinate_more_than_lr(data, batch, d):
+    opt = data.draw(optimizers(name="adam", batch=batch))
+    x = data.draw(arrays((*batch, d)))
+    g = data.draw(arrays((*batch, d), -1e6, 1e6))
+    x1, _ = opt.step(x, g, opt.init(x))
+    # |step| = lr |g'| / (|g'| + eps) <= lr, up to a few roundings of x - step.
+    lr = np.broadcast_to(np.asarray(opt.lr)[..., None], x.shape)
+    bound = lr * (1 + 1e-14) + 4 * np.spacing(np.abs(x) + lr)
+    assert np.all(np.abs(x1 - x) <= bound)
+
+
+@given(
+    log_condition=st.floats(0.0, 3.0),
+    d=st.integers(2, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_gradient_descent_at_one_over_L_contracts_by_one_minus_mu_over_L(
+    log_condition, d, seed
+):
+    from surfaces import Quadratic
+
+    q = Quadratic(condition=10.0**log_condition, dim=d, seed=seed)
+    L, mu = q.smoothness, q.strong_convexity
+    x0 = np.random.default_rng(seed).normal(size=d)
+    trace = minimize(q, x0, SGD(lr=1 / L), 100)
+    err = np.linalg.norm(trace.path, axis=-1)  # the minimizer is 0
+    # ||x_{k+1}|| <= (1 - mu/L) ||x_k||, plus rounding of order 1e-15 ||x_0||.
+    assert np.all(err[1:] <= (1 - mu / L) * err[:-1] + 1e-14 * err[0])
+
+
+@given(
+    log_condition=st.floats(1.5, 3.0),
+    d=st.integers(2, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_heavy_ball_with_optimal_settings_converges_at_the_optimal_rate(
+    log_condition, d, seed
+):
+    from surfaces import Quadratic
+
+    q = Quadratic(condition=10.0**log_condition, dim=d, seed=seed)
+    L, mu = q.smoothness, q.strong_convexity
+    kappa = L / mu
+    rate = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+    lr = 4 / (math.sqrt(L) + math.sqrt(mu)) ** 2
+    momentum = rate**2  # Polyak 1964
+    x0 = np.random.default_rng(seed).normal(size=d)
+    steps = math.ceil(math.log(1e-13) / math.log(rate))  # error falls to ~1e-13
+    trace = minimize(q, x0, SGD(lr=lr, momentum=momentum), steps)
+    err = np.linalg.norm(trace.path, axis=-1)
+    # Every mode of the iteration turns with modulus `rate`; maxima over
+    # windows remove the turning. At the extreme eigenvalues the iteration
+    # matrix is a Jordan block, whose envelope (c1 + c2 k) rate**k adds at most
+    # a factor 2**(1 / (steps/4)) < 1.04 here (steps >= 76 for kappa >= 10**1.5).
+    a, b = steps // 4, steps // 2
+    measured = (err[b:].max() / err[a:b].max()) ** (1 / (b - a))
+    assert 0.95 * rate <= measured <= 1.05 * rate
+
+
+@given(
+    n=st.integers(20, 60),
+    p=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+    l2=st.sampled_from([0.0, 0.1]),
+)
+def test_trained_linear_regression_weights_reach_the_closed_form(n, p, seed, l2):
+    from surfaces import LinearRegression
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    X[:, 0] += 0.1 * rng.normal(size=n)
+    y = X @ rng.normal(size=p) + 0.1 * rng.normal(size=n)
+    problem = LinearRegression(X, y, l2=l2)
+    L, mu = problem.smoothness, problem.strong_convexity
+    if L / mu > 100:
+        return  # the theorem holds, but the run would be long; well-conditioned only
+    w_star = problem.solve()
+    # GD at 1/L: error falls by (1 - mu/L) per step; run to 1e-12 of the start.
+    # (with mu = L, as for p = 1, one step at 1/L is exact)
+    steps = 1 if mu >= L else math.ceil(math.log(1e-12) / math.log(1 - mu / L))
+    trace = minimize(problem, np.zeros(p), SGD(lr=1 / L), steps)
+    assert np.linalg.norm(trace.x - w_star) <= 1e-8 * np.linalg.norm(w_star)
+
+
+@given(seed=st.integers(0, 2**32 - 1), decay=st.floats(0.01, 1.0))
+def test_sgd_weight_decay_converges_to_the_ridge_closed_form(seed, decay):
+    from surfaces import LinearRegression
+
+    rng = np.random.default_rng(seed)
+    X, y = rng.normal(size=(40, 3)), rng.normal(size=40)
+    ridge = LinearRegression(X, y, l2=decay)  # the same objective, in closed form
+    L, mu = ridge.smoothness, ridge.strong_convexity
+    steps = math.ceil(math.log(1e-12) / math.log(1 - mu / L))
+    trace = minimize(
+        LinearRegression(X, y), np.zeros(3), SGD(lr=1 / L, weight_decay=decay), steps
+    )
+    w_star = ridge.solve()
+    assert np.linalg.norm(trace.x - w_star) <= 1e-8 * np.linalg.norm(w_star)
+
+
+# ---------------------------------------------------------------- bad input
+
+INVALID = st.sampled_from([-1.0, -1e-9, math.nan, math.inf, -math.inf])
+
+
+@given(name=st.sampled_from(sorted(optim.OPTIMIZERS)), data=st.data())
+def test_invalid_hyperparameter_raises_value_error_naming_it(name, data):
+    cls = optim.OPTIMIZERS[name]
+    field = data.draw(st.sampled_from(sorted(cls.RANGES)))
+    low, high, high_open = cls.RANGES[field]
+    bad = data.draw(
+        st.one_of(INVALID, st.just(high + 0.5) if math.isfinite(high) else INVALID)
+        | (st.just(high) if high_open and math.isfinite(high) else INVALID)
+    )
+    as_array = data.draw(st.booleans())
+    value = np.array([0.0 if low == 0 else low, bad]) if as_array else bad
+    with pytest.raises(ValueError, match=field):
+        cls(**{field: value})
+
+
+@given(name=st.sampled_from(sorted(optim.OPTIMIZERS)), data=st.data())
+def test_wrongly_typed_hyperparameter_raises_type_error_naming_it(name, data):
+    cls = optim.OPTIMIZERS[name]
+    field = data.draw(st.sampled_from(sorted(cls.RANGES) + list(cls.FLAGS)))
+    value = data.draw(st.sampled_from(["0.1", None, {"a": 1}, object()]))
+    if field in cls.FLAGS:
+        value = data.draw(st.sampled_from([value, 1, 0.0]))
+    with pytest.raises(TypeError, match=field):
+        cls(**{field: value})
+
+
+def test_nesterov_needs_momentum_and_no_dampening():
+    with pytest.raises(ValueError, match="nesterov"):
+        SGD(nesterov=True)
+    with pytest.raises(ValueError, match="nesterov"):
+        SGD(momentum=0.9, dampening=0.1, nesterov=True)
+    with pytest.raises(ValueError, match="nesterov"):
+        SGD(momentum=np.array([0.9, 0.0]), nesterov=True)
+
+
+def test_hyperparameter_shapes_must_broadcast():
+    with pytest.raises(ValueError, match="broadcast"):
+        Adam(lr=np.ones(3), b1=np.full(2, 0.5))
+    assert Adam(lr=np.ones((2, 1)), b1=np.full(3, 0.5)).batch_shape == (2, 3)
+
+
+def test_valid_edge_values_are_accepted():
+    SGD(lr=0.0, momentum=0.0, dampening=1.0)
+    Adam(b1=0.0, b2=0.0, eps=0.0)
+    RMSProp(alpha=0.0, eps=0.0, momentum=0.0)
+
+
+@given(
+    bad=st.sampled_from(
+        [
+            ("steps", -1, ValueError),
+            ("steps", 2.5, TypeError),
+            ("steps", True, TypeError),
+            ("tol", -1.0, ValueError),
+            ("tol", math.nan, ValueError),
+            ("record", "yes", TypeError),
+            ("x0", [math.nan, 1.0], ValueError),
+            ("x0", 3.0, ValueError),
+            ("x0", ["a", "b"], TypeError),
+            ("fun", 42, TypeError),
+            ("optimizer", "adam", TypeError),
+        ]
+    )
+)
+def test_minimize_rejects_bad_arguments_naming_them(bad):
+    name, value, error = bad
+    args = {
+        "fun": lambda x: ((x**2).sum(-1), 2 * x),
+        "x0": [1.0, 2.0],
+        "optimizer": SGD(),
+        "steps": 3,
+    }
+    kwargs = {}
+    if name in args:
+        args[name] = value
+    else:
+        kwargs[name] = value
+    with pytest.raises(error, match=name):
+        minimize(args["fun"], args["x0"], args["optimizer"], args["steps"], **kwargs)
+
+
+def test_minimize_rejects_a_fun_with_wrong_output_shapes():
+    with pytest.raises(ValueError, match="fun"):
+        minimize(lambda x: (x.sum(), x), [1.0, 2.0], SGD(lr=np.ones(3)), 2)
+
+
+# --------------------------------------------------------------------- minimize
+
+
+def quadratic(x):
+    return (x * x).sum(axis=-1), 2 * x
+
+
+def test_minimize_broadcasts_x0_over_the_hyperparameter_batch():
+    lrs = np.array([[0.1, 0.2, 0.3], [0.01, 0.02, 0.03]])
+    trace = minimize(quadratic, [1.0, -1.0], SGD(lr=lrs), 5)
+    assert trace.x.shape == (2, 3, 2)
+    assert trace.values.shape == (6, 2, 3) and trace.path.shape == (6, 2, 3, 2)
+    # On ||x||^2, GD multiplies x by (1 - 2 lr) per step.
+    np.testing.assert_allclose(trace.x[..., 0], (1 - 2 * lrs) ** 5, rtol=1e-14)
+
+
+def test_minimize_without_record_keeps_values_but_no_path():
+    trace = minimize(quadratic, [1.0], SGD(lr=0.1), 4, record=False)
+    assert trace.path is None and trace.values.shape == (5,)
+
+
+def test_minimize_stops_early_at_tol():
+    trace = minimize(quadratic, [1.0], SGD(lr=0.25), 1000, tol=1e-6)
+    # x_k = 0.5**k, ||g|| = 2 * 0.5**k <= 1e-6 first at k = 21
+    assert trace.steps == 21 and trace.values.shape == (22,)
+
+
+def test_diverging_configuration_is_frozen_without_warnings_or_touching_the_others():
+    lrs = np.array([0.1, 10.0, 0.3])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = minimize(quadratic, [1.0, 2.0], SGD(lr=lrs), 400)
+    assert trace.diverged.tolist() == [False, True, False]
+    assert np.isinf(trace.values[-1, 1]) and not np.isnan(trace.values).any()
+    k = np.argmax(np.isinf(trace.values[:, 1]))  # the first non-finite step
+    assert np.all(np.isfinite(trace.values[:k, 1]))
+    assert np.all(trace.path[k:, 1] == trace.path[k, 1])  # frozen from there on
+    for i in (0, 2):
+        single = minimize(quadratic, [1.0, 2.0], SGD(lr=lrs[i]), 400)
+        np.testing.assert_array_equal(trace.path[:, i], single.path)
+
+
+def test_non_finite_gradient_with_finite_value_counts_as_diverged():
+    def fun(x):
+        g = np.where(x > 5, np.inf, 2 * x)
+        return (x * x).sum(-1), g
+
+    trace = minimize(
+        fun, [1.0], SGD(lr=np.array([-0.0, 0.0]) + np.array([0.1, 2.0])), 10
+    )
+    assert trace.diverged.tolist() == [False, True]
+    assert np.isinf(trace.values[-1, 1]) and np.isfinite(trace.values[-1, 0])
+
+
+@given(data=st.data(), n=st.integers(1, 3), d=dims)
+def test_minimize_equals_a_hand_loop_of_steps(data, n, d):
+    opt = data.draw(optimizers(batch=(n,)))
+    x0 = data.draw(arrays((n, d), -2, 2))
+    target = data.draw(arrays((n, d), -2, 2))
+
+    def fun(x):
+        r = x - target
+        return 0.5 * (r * r).sum(-1), r
+
+    trace = minimize(fun, x0, opt, 7)
+    x, state = x0, opt.init(x0)
+    for k in range(7):
+        np.testing.assert_array_equal(trace.path[k], x)
+        x, state = opt.step(x, fun(x)[1], state)
+    np.testing.assert_array_equal(trace.x, x)
+
+
+def test_zero_steps_returns_the_start():
+    trace = minimize(quadratic, [3.0], Adam(), 0)
+    assert (
+        trace.steps == 0
+        and trace.values.tolist() == [9.0]
+        and trace.x.tolist() == [3.0]
+    )
