@@ -1,0 +1,12 @@
+"""Speed and quality benchmarks: ``python -m benchmarks [--quick] [--only NAME]``.
+
+Each suite is a module with ``run(config, env)`` yielding ``harness.Table`` objects,
+registered in ``SUITES`` by name; ``--only NAME`` runs one. A new suite (the
+search strategies, say) is a new module and one more line here. Nothing in
+the library imports this package.
+"""
+
+# Suite name -> module; imported only when the suite runs.
+SUITES = {
+    "optimizers": "benchmarks.optimizers",
+}

@@ -1,0 +1,405 @@
+"""The benchmark harness: timing with warm-up and repeats, the environment, tables.
+
+A suite (a module with ``run(config, env)`` yielding tables) times code with
+:func:`measure` or :func:`measure_steps`, reports every time as the median
+over the repeats with its spread, and yields :class:`Table` objects that
+print as Markdown and save as JSON. The harness asserts nothing about speed:
+it measures and reports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import importlib
+import importlib.metadata
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+# Environment variables that change how fast NumPy and torch run; printed, never set.
+ENV_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_CORETYPE",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """How hard to measure.
+
+    Attributes
+    ----------
+    quick : bool
+        The CI mode: fewer repeats and shorter timed blocks.
+    repeats : int
+        Timed repeats after the warm-up; the median is reported.
+    min_block : float
+        Seconds a timed block of steps lasts at least (small steps are
+        timed many at a time and divided).
+    """
+
+    quick: bool = False
+    repeats: int = 7
+    min_block: float = 0.1
+
+    @classmethod
+    def make(cls, quick: bool, repeats: int | None = None) -> Config:
+        """The full (7 repeats, 0.1 s blocks) or quick (3, 0.01 s) settings."""
+        default = 3 if quick else 7
+        return cls(quick, repeats or default, 0.01 if quick else 0.1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Timing:
+    """Seconds per unit (one step, or one whole run), one entry per repeat.
+
+    Each repeat timed a block of ``number`` units and divided by ``number``.
+    """
+
+    times: tuple[float, ...]
+    number: int = 1
+
+    @property
+    def median(self) -> float:
+        """Median over the repeats: the reported time."""
+        return float(np.median(self.times))
+
+    def to_dict(self) -> dict:
+        """Median, quartiles, min, max, and the raw times, for the JSON file."""
+        q1, q3 = np.percentile(self.times, [25, 75])
+        return {
+            "median": self.median,
+            "q1": float(q1),
+            "q3": float(q3),
+            "min": min(self.times),
+            "max": max(self.times),
+            "repeats": len(self.times),
+            "number": self.number,
+            "times": list(self.times),
+        }
+
+
+def measure(runs: dict, repeats: int, numbers: dict | None = None) -> dict:
+    """Time several callables side by side: warm up each, then repeat in turn.
+
+    Each repeat times every callable once, one after the other (round robin),
+    so a change in the machine's load during the run hits all of them alike
+    and their ratio stays fair.
+
+    Parameters
+    ----------
+    runs : dict
+        Name (any hashable) to callable: ``run(n)`` does ``n`` units of work
+        (``n`` steps, or one whole run for ``n = 1``).
+    repeats : int
+        Timed calls of each callable after the warm-up.
+    numbers : dict, optional
+        Units per call of each callable (default 1); each time is divided by it.
+
+    Returns
+    -------
+    dict
+        Name to :class:`Timing`: seconds per unit, one entry per repeat
+        (``time.perf_counter``).
+    """
+    numbers = numbers or dict.fromkeys(runs, 1)
+    for name, run in runs.items():
+        run(numbers[name])  # warm-up: caches, lazy initialization, first calls
+    times = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run(numbers[name])
+            times[name].append((time.perf_counter() - start) / numbers[name])
+    return {name: Timing(tuple(times[name]), numbers[name]) for name in runs}
+
+
+def autorange(run: Callable[[int], object], min_time: float) -> int:
+    """Smallest ``n`` in 1, 2, 5, 10, 20, 50, ... with ``run(n)`` lasting ``min_time``.
+
+    Like :meth:`timeit.Timer.autorange`; the calls also serve as warm-up.
+    """
+    for number in (digit * 10**power for power in range(12) for digit in (1, 2, 5)):
+        start = time.perf_counter()
+        run(number)
+        if time.perf_counter() - start >= min_time:
+            break
+    return number
+
+
+def measure_steps(runs: dict, config: Config) -> dict:
+    """Per-step times of ``runs`` (``run(n)`` takes ``n`` steps), side by side.
+
+    Small steps (microseconds) are timed as a block of :func:`autorange`
+    steps and divided, so timer resolution and loop overhead do not dominate.
+    """
+    numbers = {name: autorange(run, config.min_block) for name, run in runs.items()}
+    return measure(runs, config.repeats, numbers)
+
+
+def optional(name: str):
+    """Import and return module ``name``, or ``None`` if it is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+@contextlib.contextmanager
+def torch_threads(torch, n: int | None):
+    """Run the block with ``torch.set_num_threads(n)``; restore the old count after.
+
+    Does nothing when ``torch`` is None (not installed).
+    """
+    if torch is None:
+        yield
+        return
+    old = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
+
+
+# --- the environment --------------------------------------------------------
+
+
+def environment() -> dict:
+    """Versions, CPU, BLAS and its threads, and the thread-related environment.
+
+    Call it before any suite runs. torch is imported here (if it can be) to
+    report the version and default thread count that the suites will see,
+    after the BLAS is probed, so ``blas`` is NumPy's own library.
+    """
+    affinity = getattr(os, "sched_getaffinity", None)
+    blas = blas_info()
+    torch = optional("torch")
+    return {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(affinity(0)) if affinity else os.cpu_count(),
+        "numpy": np.__version__,
+        "scipy": _version("scipy"),
+        "torch": torch.__version__ if torch else None,
+        "torch_threads": torch.get_num_threads() if torch else None,
+        "threadpoolctl": _version("threadpoolctl"),
+        "blas": blas,
+        "env": {name: os.environ.get(name) for name in ENV_VARS},
+        # Other processes compete for the cores: a high load means noisy times.
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
+
+
+def _torch(env: dict) -> str:
+    """The torch version and its default thread count, or "not installed"."""
+    if env["torch"] is None:
+        return "not installed"
+    return f"{env['torch']} (default {env['torch_threads']} threads)"
+
+
+def _load(load) -> str:
+    """The load averages as ``1.02, 0.80, 0.51``, or "unknown"."""
+    return ", ".join(f"{v:.2f}" for v in load) if load else "unknown"
+
+
+def _version(name: str) -> str | None:
+    """Installed version of distribution ``name`` (without importing it), or None."""
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _cpu_model() -> str:
+    """The CPU's model name (from /proc/cpuinfo on Linux), else platform's guess."""
+    with contextlib.suppress(OSError):
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def blas_info() -> dict:
+    """NumPy's BLAS: name, version, thread count, and where the count came from.
+
+    With threadpoolctl installed the count is the library's own answer;
+    without it, the variable the library reads (:func:`_threads_from_env`),
+    else unknown.
+    """
+    info = dict.fromkeys(
+        ("name", "version", "architecture", "threads", "threads_source")
+    )
+    with contextlib.suppress(Exception):  # mode="dicts" needs numpy >= 1.25
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        info.update(name=blas.get("name"), version=blas.get("version"))
+    threadpoolctl = optional("threadpoolctl")
+    if threadpoolctl is not None:
+        libs = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+        # NumPy's own copy first (wheels ship it in numpy.libs), not SciPy's or torch's.
+        libs.sort(key=lambda i: "numpy" not in i.get("filepath", ""))
+        if libs:
+            info.update(
+                name=libs[0]["internal_api"],
+                version=libs[0].get("version"),
+                architecture=libs[0].get("architecture"),  # OpenBLAS's core type
+                threads=libs[0]["num_threads"],
+                threads_source="threadpoolctl",
+            )
+            return info
+    info.update(_threads_from_env(str(info["name"])))
+    return info
+
+
+def _threads_from_env(name: str) -> dict:
+    """The BLAS thread count set by environment variable, in the order it reads them."""
+    mkl = "mkl" in name.lower()
+    order = (
+        ("MKL_NUM_THREADS",) if mkl else ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS")
+    )
+    for var in (*order, "OMP_NUM_THREADS"):
+        value = os.environ.get(var, "")
+        if value.isdigit() and int(value) > 0:
+            return {"threads": int(value), "threads_source": var}
+    return {
+        "threads": None,
+        "threads_source": "unknown: threadpoolctl is not installed and no "
+        "*_NUM_THREADS is set (OpenBLAS and MKL then use one thread per core)",
+    }
+
+
+def environment_markdown(env: dict) -> str:
+    """The environment as a Markdown list."""
+    blas = env["blas"]
+    threads = blas["threads"] if blas["threads"] is not None else "?"
+    lines = [
+        "## Environment",
+        "",
+        f"- Python {env['python']} ({env['implementation']}), {env['platform']}",
+        f"- CPU: {env['cpu']}; {env['cpu_count']} logical CPUs, "
+        f"{env['cpus_usable']} usable by this process; load average "
+        f"(1, 5, 15 min) at the start: {_load(env['load_average'])}",
+        f"- numpy {env['numpy']}, scipy {env['scipy'] or 'not installed'}, "
+        f"torch {_torch(env)}, "
+        f"threadpoolctl {env['threadpoolctl'] or 'not installed'}",
+        f"- BLAS: {blas['name']} {blas['version'] or ''}"
+        + (f" ({blas['architecture']} kernels)" if blas["architecture"] else "")
+        + f", threads: {threads} "
+        f"({blas['threads_source']})",
+        "- "
+        + ", ".join(
+            f"{k}={v if v is not None else '(unset)'}" for k, v in env["env"].items()
+        ),
+    ]
+    return "\n".join(lines)
+
+
+# --- tables -----------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """A table column: the row key, its header, and how to show a value."""
+
+    key: str
+    header: str
+    fmt: Callable[[object], str] = str
+
+    def show(self, value) -> str:
+        """The cell text: ``fmt(value)``, or "-" for a missing value."""
+        return "-" if value is None else self.fmt(value)
+
+
+@dataclasses.dataclass
+class Table:
+    """A result table: rows of raw values (saved as JSON), shown through ``columns``.
+
+    A row may lack a key or hold ``None`` (e.g. torch not installed): shown "-".
+    """
+
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[dict] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def markdown(self) -> str:
+        """The title, a Markdown table, and the notes as a list."""
+        header = [c.header for c in self.columns]
+        cells = [[c.show(row.get(c.key)) for c in self.columns] for row in self.rows]
+        lines = [f"### {self.title}", ""]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "|".join("---" for _ in header) + "|")
+        lines += ["| " + " | ".join(r) + " |" for r in cells]
+        lines += [""] + [f"- {note}" for note in self.notes]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        """Name, title, column headers, raw rows and notes, for the JSON file."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "columns": {c.key: c.header for c in self.columns},
+            "rows": self.rows,
+            "notes": self.notes,
+        }
+
+
+def fmt_seconds(s: float) -> str:
+    """Seconds with three significant digits in ns, µs, ms or s."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if s >= scale:
+            return f"{s / scale:.3g} {unit}"
+    return f"{s / 1e-9:.3g} ns"
+
+
+def fmt_timing(t: dict) -> str:
+    """``median ±h%``: h is half the min-max range, relative to the median."""
+    spread = (t["max"] - t["min"]) / (2 * t["median"])
+    return f"{fmt_seconds(t['median'])} ±{spread:.0%}"
+
+
+def fmt_ratio(r: float) -> str:
+    """A speed ratio such as ``4.81x``."""
+    return f"{r:.3g}x"
+
+
+def fmt_target(target: dict) -> str:
+    """``met`` or ``not met``, with the required ratio: from the measured ratio."""
+    verdict = "met" if target["met"] else "not met"
+    return f"{verdict} (>= {target['required']:g}x)"
+
+
+def target(ratio: float, required: float) -> dict:
+    """A target judged from a measured speed ratio torch/ours."""
+    return {"ratio": ratio, "required": required, "met": bool(ratio >= required)}
+
+
+def write_json(path, results: dict) -> None:
+    """Write ``results`` as strict JSON (non-finite numbers become null)."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(_finite(results), f, indent=1, allow_nan=False)
+        f.write("\n")
+
+
+def _finite(obj):
+    """``obj`` with every NaN or infinite float replaced by None (JSON has neither)."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj

@@ -1,0 +1,132 @@
+"""`python -m benchmarks --quick` runs end to end: tables on stdout, strict JSON on disk.
+
+The benchmarks assert nothing about speed, and neither does this test: it
+checks that the harness runs, prints its tables, and writes every expected
+key, with and without torch, so the benchmarks cannot rot.
+"""
+
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+OPTIMIZERS = {"SGD", "SGD momentum=0.9", "RMSProp", "Adam", "AdamW"}
+DIMS = {2, 1_000, 1_000_000}
+# Run the package's __main__ with `import torch` failing, as if not installed
+# (an import hook: a None in sys.modules would break SciPy's own torch check).
+WITHOUT_TORCH = """
+import importlib.abc, runpy, sys
+
+class NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r} (hidden)")
+
+sys.meta_path.insert(0, NoTorch())
+sys.argv = ["benchmarks", *sys.argv[1:]]
+runpy.run_module("benchmarks", run_name="__main__", alter_sys=True)
+"""
+
+
+def _run(tmp_path, *args, hide_torch=False):
+    """Run the benchmarks in a subprocess; return (stdout, parsed JSON)."""
+    out = tmp_path / "results.json"
+    command = ["-c", WITHOUT_TORCH] if hide_torch else ["-m", "benchmarks"]
+    proc = subprocess.run(
+        [sys.executable, *command, "--quick", "--json", str(out), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    # Strict JSON: NaN and Infinity are not JSON, so refuse them.
+    data = json.loads(out.read_text(), parse_constant=_refuse)
+    return proc.stdout, data
+
+
+def _refuse(name):
+    raise ValueError(f"not strict JSON: {name}")
+
+
+def _tables(data):
+    tables = data["suites"]["optimizers"]["tables"]
+    assert [t["name"] for t in tables] == ["step_time", "rosenbrock_adam"]
+    return tables
+
+
+def _check_common(stdout, data):
+    """What every run prints and writes, with torch or without."""
+    for text in ("## Environment", "OPENBLAS_CORETYPE", "| optimizer | d | ours |"):
+        assert text in stdout
+    assert "| recording | ours (minimize) |" in stdout
+    env = data["environment"]
+    for key in ("python", "numpy", "scipy", "torch", "cpu_count", "blas", "env"):
+        assert key in env
+    assert {"name", "threads", "threads_source"} <= set(env["blas"])
+    assert "OPENBLAS_CORETYPE" in env["env"]
+    assert data["config"]["quick"] is True and data["seconds"] > 0
+    steps, rosen = _tables(data)
+    assert {(r["optimizer"], r["d"]) for r in steps["rows"]} == {
+        (o, d) for o in OPTIMIZERS for d in DIMS
+    }
+    for row in steps["rows"] + rosen["rows"]:
+        timing = row["ours"]
+        assert 0 < timing["min"] <= timing["median"] <= timing["max"]
+        assert timing["repeats"] == len(timing["times"]) == data["config"]["repeats"]
+    assert [r["record"] for r in rosen["rows"]] == [True, False]
+    assert all(math.isfinite(r["ours_loss"]) for r in rosen["rows"])
+    return steps, rosen
+
+
+def test_quick_run_prints_tables_and_writes_json(tmp_path):
+    stdout, data = _run(tmp_path)
+    steps, rosen = _check_common(stdout, data)
+    if not HAS_TORCH:
+        assert "torch is not installed" in stdout
+        return
+    assert data["environment"]["torch"] and data["environment"]["torch_threads"] >= 1
+    assert "torch foreach=False" in stdout and "target" in stdout
+    for row in steps["rows"]:
+        assert row["ratio_loop"] == row["torch_loop"]["median"] / row["ours"]["median"]
+        assert row["max_dx"] < 1e-12  # the same float64 math, 5 steps
+    targets = [r for r in steps["rows"] if "target" in r]
+    assert [(r["optimizer"], r["d"], r["threads"]) for r in targets] == [
+        ("Adam", 1_000_000, 1)
+    ]
+    assert targets[0]["target"]["met"] == (targets[0]["ratio_loop"] >= 1)
+    for row in rosen["rows"]:
+        fastest = min(row["ratio_loop"], row["ratio_default"])
+        assert row["target"] == {
+            "ratio": fastest,
+            "required": 10.0,
+            "met": fastest >= 10,
+        }
+        assert row["max_dx"] < 1e-9 and math.isclose(
+            row["torch_loss"], row["ours_loss"]
+        )
+
+
+def test_quick_run_without_torch_skips_its_columns(tmp_path):
+    stdout, data = _run(tmp_path, "--repeats", "1", hide_torch=True)
+    steps, rosen = _check_common(stdout, data)
+    assert data["environment"]["torch"] is None
+    assert stdout.count("torch is not installed") == 2  # a note under each table
+    assert "torch foreach=False" not in stdout
+    for row in steps["rows"] + rosen["rows"]:
+        assert not {"torch_loop", "torch_default", "target"} & set(row)
+
+
+def test_unknown_suite_is_refused(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--only", "nope"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and "invalid choice: 'nope'" in proc.stderr
