@@ -55,8 +55,9 @@ class RMSProp(Optimizer):
     (E[g^2] in the lecture), ``ga`` mean of ``g``, ``avg`` the denominator,
     ``b`` momentum buffer. PyTorch adds ``eps`` outside the square root, as
     here; optax's ``rmsprop`` adds it inside (``sqrt(v + eps)``) and TensorFlow
-    initializes ``v`` to ones. Lines (4) and (6)-(7) follow PyTorch's
-    ``lerp``/``addcdiv`` forms, equal to theirs up to rounding.
+    initializes ``v`` to ones. Line (9) divides before scaling by ``lr``
+    (PyTorch's ``addcdiv`` scales first): a rounding difference only, chosen
+    so that ``momentum = 0`` gives bit for bit the update of lines (7)-(8).
 
     References
     ----------
@@ -110,7 +111,7 @@ class RMSProp(Optimizer):
             (6) avg = sqrt(v - ga * ga) + eps if centered else sqrt(v) + eps
             (7) b = momentum * b + g / avg
             (8) x = x - lr * b
-            (9) x = x - lr * g / avg
+            (9) x = x - lr * (g / avg)
 
         Line (3) runs only if some ``weight_decay`` is non-zero and line (5)
         only if ``centered``. With momentum (some entry non-zero) lines (7)-(8)
@@ -145,5 +146,5 @@ class RMSProp(Optimizer):
             b = momentum * b + g / avg  # (7)
             x = x - lr * b  # (8)
         else:
-            x = x - lr * g / avg  # (9)
+            x = x - lr * (g / avg)  # (9)
         return x, RMSPropState(t, v, ga, b)
