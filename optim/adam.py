@@ -117,7 +117,7 @@ class Adam(Optimizer):
             (6) vmax = maximum(vmax, v) if amsgrad else v
             (7) bc1 = 1 - b1**t
             (8) bc2 = 1 - b2**t
-            (9) x = x - lr / bc1 * m / (sqrt(vmax) / sqrt(bc2) + eps)
+            (9) x = x - lr / bc1 * m / (sqrt(vmax) / bc2**0.5 + eps)
 
         Line (3) runs only if some ``weight_decay`` is non-zero (in AdamW it
         never runs: AdamW decays ``x`` itself before these lines).
@@ -148,5 +148,5 @@ class Adam(Optimizer):
         vmax = np.maximum(vmax, v) if amsgrad else v  # (6)
         bc1 = 1 - b1**t  # (7)
         bc2 = 1 - b2**t  # (8)
-        x = x - lr / bc1 * m / (np.sqrt(vmax) / np.sqrt(bc2) + eps)  # (9)
+        x = x - lr / bc1 * m / (np.sqrt(vmax) / bc2**0.5 + eps)  # (9)
         return x, AdamState(t, m, v, vmax)
