@@ -1,0 +1,23 @@
+"""The README's tour runs as written and prints what its comments say."""
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def test_readme_tour_runs_and_its_comments_hold():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
+    assert blocks, "the README has no python block"
+    out = io.StringIO()
+    namespace = {}
+    with contextlib.redirect_stdout(out):
+        for block in blocks:
+            exec(block, namespace)  # noqa: S102 - the README is ours
+    lines = out.getvalue().splitlines()
+    assert float(lines[0].split()[0]) < 1e-3  # "final loss ~8e-4"
+    assert lines[1] == "(2001, 400) 63"
+    assert 3e-3 < float(lines[2]) < 4e-3
+    assert float(lines[3]) < 1e-10  # the closed form, reached
