@@ -1,0 +1,507 @@
+"""The hyperparameter loss surface: train with hyperparameters, return the loss.
+
+The outer loop sees training as a black box. :class:`TrainedLoss` turns "run
+Adam with ``lr`` and ``b1`` for ``steps`` steps, then measure the validation
+loss" into a function of the hyperparameters alone, ``objective(params) ->
+float``, which grid, random and Bayesian search minimize. It has no gradient:
+each value costs a whole training run, which is why ``objective.batch``
+trains many configurations in one vectorized :func:`optim.minimize` call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+
+from optim import OPTIMIZERS, Optimizer, minimize
+from surfaces import LinearRegression, Surface, kfold
+
+
+class _Config(NamedTuple):
+    """One validated configuration: every hyperparameter, defaults filled in."""
+
+    numbers: tuple  # floats, in the optimizer's RANGES order
+    flags: tuple  # bools, in the optimizer's FLAGS order
+    steps: int
+    batch_size: int | None  # None: full-batch gradients
+    label: str  # names it in errors: "TrainedLoss.batch: params[3]"
+
+
+class TrainedLoss:
+    """The loss after training with given hyperparameters: the outer loop's objective.
+
+    For hyperparameters ``params`` (named like the optimizer's fields, plus
+    ``steps`` and ``batch_size``) the objective trains from ``x0`` and
+    scores the result::
+
+        x_0 = x0
+        x_{t+1} = optimizer(params).step(x_t, grad f_t(x_t))   for t < T = steps
+        score = val.value(x_T)      if train is a LinearRegression
+        score = train.value(x_T)    for an analytic surface
+
+    where ``f_t`` is ``train`` itself (full batch) or, with ``batch_size``,
+    the loss of a random minibatch of its rows (``train.minibatch``). A
+    configuration that diverges (see :func:`optim.minimize`) scores ``inf``,
+    as does any non-finite score: never NaN, and no warnings.
+
+    Parameters
+    ----------
+    optimizer : type or str
+        An optimizer class (``optim.Adam``) or a registry name (``"adam"``,
+        see ``optim.OPTIMIZERS``).
+    train : Surface
+        A :class:`surfaces.LinearRegression` on the training data, or an
+        analytic surface (``surfaces.Rosenbrock()``, ...).
+    val : LinearRegression, optional
+        The validation data, with the dimension and intercept of ``train``;
+        required for linear regression unless ``folds`` is given, not
+        allowed for an analytic surface. The score is ``val.value(w)``, which
+        includes ``val.l2 / 2 ||w||^2``: build ``val`` with ``l2=0`` (the
+        default) to score the plain loss.
+    steps : int, default 100
+        Optimizer steps of a trial that does not set ``steps`` itself.
+    x0 : array_like, optional
+        ``(d,)`` start; default zero weights for linear regression and the
+        surface's ``start`` otherwise.
+    fixed : dict, optional
+        Hyperparameters applied to every trial, e.g. ``{"b2": 0.99}``. A
+        trial that names one of them again is an error, not an override, and
+        ``steps`` cannot be fixed (use the ``steps`` argument).
+    folds : int, optional
+        ``k >= 2``: score by k-fold cross-validation on ``train`` (split by
+        ``surfaces.kfold(n, k, rng=seed)``): train on ``k - 1`` folds, score
+        on the held-out one (with ``l2=0``), and average the ``k`` scores;
+        ``inf`` if any fold diverged. ``val`` is then optional and unused by
+        the score (:meth:`closed_form` still reports it).
+    test : LinearRegression, optional
+        Test data, for :meth:`test_score` and :meth:`closed_form`.
+    seed : int, default 0
+        Seeds the folds and the minibatch rows: every run (a single trial, a
+        batch, each fold, a test score) draws its rows from a fresh
+        ``np.random.default_rng(seed)``, so evaluations are reproducible.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The valid hyperparameter names: the optimizer's fields, ``steps``,
+        and ``batch_size`` (linear regression only).
+
+    Notes
+    -----
+    **Batching.** ``batch(list)`` groups the configurations by their
+    structural choices (the boolean switches and ``batch_size``); each group
+    trains in one :func:`optim.minimize` call with every numeric
+    hyperparameter an array over the group (a scalar when the whole group
+    shares its value). Configurations with different ``steps`` run the
+    group's largest count with the path recorded, and each one is read at
+    its own count, ``path[steps_i, i]``: the same iterate a run of
+    ``steps_i`` steps ends at, because the minibatch rows of step ``t`` do
+    not depend on how many steps follow (one draw per step for the whole
+    group). Recording costs ``(max steps + 1) * n * d`` floats, only when
+    the steps differ.
+
+    **Exactness.** ``objective(params)`` is ``batch([params])[0]``. A batch
+    equals the single evaluations bit for bit when the math is elementwise
+    (analytic surfaces with SGD or RMSProp). Otherwise they agree to
+    rounding: Adam's bias corrections ``b1**t`` use Python's power for a
+    scalar and NumPy's for an array (see ``optim.Adam``), and the linear
+    regression loss multiplies a stack of weights by ``X`` with one matrix
+    product (BLAS gemm) where a single run uses a matrix-vector product
+    (gemv), which may sum in another order. Such differences stay at the
+    level of rounding for a run that converges; a run that does not (Adam
+    with a large ``lr`` hopping around the minimum) amplifies them like any
+    perturbation of ``x0``, and its batched and single scores can differ in
+    the first digits: its score is ill-conditioned, not wrong.
+
+    **Invalid configurations.** ``objective(params)`` raises ``ValueError``
+    (bad value or unknown name) or ``TypeError`` (wrong type). ``batch``
+    checks every configuration before training any and raises on the first
+    invalid one, naming it (``params[i]``); the runner then evaluates that
+    round one trial at a time, so only the invalid trials fail.
+
+    Examples
+    --------
+    >>> from optim import SGD
+    >>> from surfaces import Rosenbrock
+    >>> objective = TrainedLoss(SGD, Rosenbrock(), steps=200, fixed={"momentum": 0.9})
+    >>> objective.batch([{"lr": 1e-4}, {"lr": 1e-3}, {"lr": 1e-1}])  # 1e-1 diverges
+    array([3.37949068, 0.03519106,        inf])
+    >>> objective.batch([{"lr": 1e-3, "steps": 200}, {"lr": 1e-3, "steps": 2000}])
+    array([3.51910573e-02, 6.02677127e-09])
+    """
+
+    def __init__(
+        self,
+        optimizer,
+        train,
+        val=None,
+        steps=100,
+        x0=None,
+        fixed=None,
+        folds=None,
+        test=None,
+        seed=0,
+    ):
+        self.optimizer = _optimizer_class(optimizer)
+        if not isinstance(train, Surface):
+            raise TypeError(
+                f"TrainedLoss: train must be a surface (LinearRegression or an "
+                f"analytic one), got {train!r}"
+            )
+        self.train = train
+        regression = isinstance(train, LinearRegression)
+        self.seed = _integer("seed", seed, low=0)
+        self.steps = _integer("steps", steps, low=0)
+        self.folds = None if folds is None else _integer("folds", folds, low=2)
+        self.val = _held_out("val", val, train)
+        self.test = _held_out("test", test, train)
+        if regression and val is None and folds is None:
+            raise ValueError(
+                "TrainedLoss: val (a LinearRegression on the validation data) is "
+                "required for linear regression, unless folds is given"
+            )
+        if folds is not None and not regression:
+            raise ValueError(
+                f"TrainedLoss: folds needs a LinearRegression train, got {train!r}"
+            )
+        self.x0 = _start(x0, train)
+        fields = [f.name for f in dataclasses.fields(self.optimizer)]
+        self._defaults = {f.name: f.default for f in dataclasses.fields(self.optimizer)}
+        self.names = (*fields, "steps", *(("batch_size",) if regression else ()))
+        # (train, scorer) pairs whose scores are averaged; scorer None: train itself
+        self._problems = self._make_problems()
+        self.fixed = self._check_fixed(fixed)
+
+    # ------------------------------------------------------------ public
+
+    def __call__(self, params) -> float:
+        """Train with ``params`` and return the score (``inf`` if it diverged).
+
+        Parameters
+        ----------
+        params : dict
+            Hyperparameters by name (see :attr:`names`); missing ones take
+            the values of ``fixed``, then the optimizer's defaults (and the
+            ``steps`` argument; full batch).
+
+        Returns
+        -------
+        float
+            The validation loss (linear regression; the mean over the folds
+            with ``folds``) or the final loss (analytic surface); ``inf``
+            if training diverged or the score overflowed.
+        """
+        config = self._config(params, "TrainedLoss")
+        return float(self._evaluate([config], self._problems)[0])
+
+    def batch(self, params_list) -> np.ndarray:
+        """Scores of ``n`` configurations, trained together (see Notes).
+
+        Parameters
+        ----------
+        params_list : list of dict
+            ``n`` hyperparameter dicts, as for calling the objective.
+
+        Returns
+        -------
+        ndarray
+            ``(n,)`` scores, ``inf`` where training diverged.
+
+        Raises
+        ------
+        ValueError, TypeError
+            If any configuration is invalid (naming it, ``params[i]``),
+            before any training.
+        """
+        if isinstance(params_list, Mapping):
+            raise TypeError(
+                "TrainedLoss.batch: params_list must be a list of params dicts, "
+                f"got a single dict {params_list!r} (call the objective instead)"
+            )
+        configs = [
+            self._config(params, f"TrainedLoss.batch: params[{i}]")
+            for i, params in enumerate(params_list)
+        ]
+        return self._evaluate(configs, self._problems)
+
+    def test_score(self, params) -> float:
+        """Train with ``params`` on all of ``train``; return ``test.value(w)``.
+
+        The same training as a trial's (without folds, the very weights the
+        trial scored on ``val``), scored on the test data; ``inf`` if it
+        diverged.
+        """
+        if self.test is None:
+            raise ValueError("TrainedLoss.test_score: needs test=LinearRegression(...)")
+        config = self._config(params, "TrainedLoss.test_score")
+        return float(self._evaluate([config], [(self.train, self.test)])[0])
+
+    def closed_form(self) -> dict:
+        """Scores of the exact least-squares weights: what training should reach.
+
+        Returns a dict: ``train`` (the training loss at
+        ``w* = train.solve()``), ``val`` (scored like a trial: on ``val``, or
+        averaged over the folds of each fold's own closed form; ``None``
+        without either) and ``test`` (at ``w*``; ``None`` without test data).
+        """
+        if not isinstance(self.train, LinearRegression):
+            raise ValueError(
+                "TrainedLoss.closed_form: needs a LinearRegression train, got "
+                f"{self.train!r}"
+            )
+        w = self.train.solve()  # (d,)
+        val = None
+        if self.folds is not None or self.val is not None:
+            total = 0.0
+            for train, val_set in self._problems:
+                total = total + float(val_set.value(train.solve()))
+            val = total / len(self._problems)
+        test = None if self.test is None else float(self.test.value(w))
+        return {"train": float(self.train.value(w)), "val": val, "test": test}
+
+    def __repr__(self) -> str:
+        parts = [self.optimizer.__name__, f"train={self.train!r}"]
+        parts += [
+            f"{k}={v!r}"
+            for k, v in [("val", self.val), ("test", self.test)]
+            if v is not None
+        ]
+        parts += [f"steps={self.steps}", f"fixed={self.fixed!r}"]
+        parts += [f"folds={self.folds}", f"seed={self.seed}"]
+        return f"TrainedLoss({', '.join(parts)})"
+
+    # ------------------------------------------------------------ training
+
+    def _evaluate(self, configs, problems) -> np.ndarray:
+        """Scores ``(n,)``: one training run per structural group and problem."""
+        rows_of = {}  # (flags, batch_size) -> indices into configs
+        for i, config in enumerate(configs):
+            rows_of.setdefault((config.flags, config.batch_size), []).append(i)
+        groups = [[configs[i] for i in rows] for rows in rows_of.values()]
+        try:  # every group's optimizer first: invalid values fail before training
+            optimizers = [self._optimizer(group) for group in groups]
+        except ValueError:
+            for config in configs:  # name the first invalid configuration
+                self._check_ranges(config)
+            raise
+        scores = np.empty(len(configs))
+        for rows, group, opt in zip(rows_of.values(), groups, optimizers, strict=True):
+            total = 0.0  # summed in fold order, then divided: the mean of the folds
+            for train, scorer in problems:
+                total = total + self._train_and_score(group, opt, train, scorer)
+            scores[rows] = total / len(problems)
+        return scores
+
+    def _train_and_score(self, group, opt, train, scorer) -> np.ndarray:
+        """Train one group with ``opt`` on ``train`` in one minimize call; ``(n,)``."""
+        n = len(group)
+        steps = np.array([c.steps for c in group])  # (n,)
+        batch_size = group[0].batch_size
+        if batch_size is not None:
+            train = train.minibatch(batch_size, rng=np.random.default_rng(self.seed))
+        record = bool(np.any(steps != steps[0]))
+        trace = minimize(train, self.x0, opt, int(steps.max()), record=record)
+        # (T + 1, n) and (n, d): each configuration at its own step count
+        values = _per_config(trace.values, opt.batch_shape, n)[steps, np.arange(n)]
+        if record:
+            x = _per_config(trace.path, opt.batch_shape, n)[steps, np.arange(n)]
+        else:
+            x = _per_config(trace.x[None], opt.batch_shape, n)[0]
+        # a huge but finite x may overflow on the held-out data: a result, not a warning
+        with np.errstate(all="ignore"):
+            score = values if scorer is None else scorer.value(x)  # (n,)
+        return np.where(np.isfinite(values) & np.isfinite(score), score, np.inf)
+
+    def _optimizer(self, group) -> Optimizer:
+        """One optimizer for the group: each numeric field an array over it."""
+        kwargs = dict(zip(self.optimizer.FLAGS, group[0].flags, strict=True))
+        for j, name in enumerate(self.optimizer.RANGES):
+            column = [c.numbers[j] for c in group]
+            # A value the whole group shares stays a scalar, so one configuration
+            # runs exactly the arithmetic of a direct run with scalars.
+            shared = all(v == column[0] for v in column)
+            kwargs[name] = column[0] if shared else np.array(column)
+        return self.optimizer(**kwargs)
+
+    # ------------------------------------------------------------ validation
+
+    def _config(self, params, who) -> _Config:
+        """Check ``params`` against the names, types and ranges; fill in defaults."""
+        self._check_names(params, who)
+        clash = [k for k in params if k in self.fixed]
+        if clash:
+            raise ValueError(
+                f"{who}: {', '.join(map(repr, clash))} given in params but fixed "
+                f"to {', '.join(repr(self.fixed[k]) for k in clash)} (fixed values "
+                "apply to every trial; a trial cannot override them)"
+            )
+        merged = {**self._defaults, "steps": self.steps, "batch_size": None}
+        merged |= self.fixed
+        merged |= {k: self._check_value(k, v, who) for k, v in params.items()}
+        return _Config(
+            numbers=tuple(merged[k] for k in self.optimizer.RANGES),
+            flags=tuple(merged[k] for k in self.optimizer.FLAGS),
+            steps=merged["steps"],
+            batch_size=merged["batch_size"],
+            label=who,
+        )
+
+    def _check_ranges(self, config) -> None:
+        """Raise the optimizer's own error (ranges, nesterov), naming ``config``."""
+        hyper = dict(zip(self.optimizer.RANGES, config.numbers, strict=True))
+        hyper |= dict(zip(self.optimizer.FLAGS, config.flags, strict=True))
+        try:
+            self.optimizer(**hyper)
+        except ValueError as err:
+            raise ValueError(f"{config.label}: {err}") from err
+
+    def _check_names(self, params, who) -> None:
+        """``params`` must be a dict whose keys are in :attr:`names`."""
+        if not isinstance(params, Mapping):
+            raise TypeError(
+                f"{who}: params must be a dict of hyperparameters, got {params!r}"
+            )
+        unknown = [k for k in params if k not in self.names]
+        if unknown:
+            raise ValueError(
+                f"{who}: unknown hyperparameter(s) {', '.join(map(repr, unknown))} "
+                f"for {self.optimizer.__name__}; valid: {', '.join(self.names)}"
+            )
+
+    def _check_value(self, name, value, who):
+        """Type of one hyperparameter (ranges are the optimizer's to check)."""
+        if name in self.optimizer.RANGES:
+            if isinstance(value, bool | np.bool_) or not isinstance(
+                value, numbers.Real
+            ):
+                raise TypeError(f"{who}: {name} must be a number, got {value!r}")
+            return float(value)
+        if name == "steps":
+            return _integer("steps", value, low=0, who=who)
+        if name == "batch_size":
+            if value is None:  # full batch, as when batch_size is absent
+                return None
+            rows = min(train.n for train, _ in self._problems)
+            return _integer("batch_size", value, low=1, high=rows, who=who)
+        if not isinstance(value, bool | np.bool_):  # a structural switch
+            raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
+        return bool(value)
+
+    def _check_fixed(self, fixed) -> dict:
+        """Validate ``fixed``: known names other than ``steps``, values in range.
+
+        Rules that tie several fields together (SGD's ``nesterov`` needs
+        ``momentum > 0``) are checked per trial, once the trial's own values
+        are known.
+        """
+        if fixed is None:
+            return {}
+        who = "TrainedLoss: fixed"
+        self._check_names(fixed, who)
+        if "steps" in fixed:
+            raise ValueError(f"{who} must not hold 'steps'; pass steps=... instead")
+        checked = {k: self._check_value(k, v, who) for k, v in fixed.items()}
+        numeric = {k: v for k, v in checked.items() if k in self.optimizer.RANGES}
+        try:
+            self.optimizer(**numeric)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"{who}: {err}") from err
+        return checked
+
+    def _make_problems(self) -> list:
+        """The (train, scorer) pairs a score averages: one, or one per fold."""
+        if self.folds is None:
+            return [(self.train, self.val)]
+        train = self.train
+        if self.folds > train.n:
+            raise ValueError(
+                f"TrainedLoss: folds must be <= the {train.n} training rows, "
+                f"got {self.folds}"
+            )
+        X = train.X[:, : train.dim - int(train.intercept)]  # without the ones column
+        problems = []
+        for fit, held_out in kfold(train.n, self.folds, rng=self.seed):
+            problems.append(
+                (
+                    LinearRegression(X[fit], train.y[fit], train.l2, train.intercept),
+                    LinearRegression(
+                        X[held_out], train.y[held_out], 0.0, train.intercept
+                    ),
+                )
+            )
+        return problems
+
+
+def _per_config(a, batch_shape, n) -> np.ndarray:
+    """``a`` ``(T, *batch, ...)`` as ``(T, n, ...)``: broadcast an unbatched run."""
+    if batch_shape == ():
+        return np.broadcast_to(a[:, None], (a.shape[0], n, *a.shape[1:]))
+    return a
+
+
+def _optimizer_class(optimizer) -> type:
+    """An optimizer class, given the class or its registry name."""
+    if isinstance(optimizer, str):
+        key = optimizer.lower()
+        if key not in OPTIMIZERS:
+            raise ValueError(
+                f"TrainedLoss: optimizer must be one of {', '.join(OPTIMIZERS)} or "
+                f"an optimizer class, got {optimizer!r}"
+            )
+        return OPTIMIZERS[key]
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        return optimizer
+    raise TypeError(
+        f"TrainedLoss: optimizer must be an optimizer class (e.g. optim.Adam, not "
+        f"an instance: put its values in fixed) or a name, got {optimizer!r}"
+    )
+
+
+def _integer(name, value, low, high=None, who="TrainedLoss") -> int:
+    """Check an integer argument in ``[low, high]``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{who}: {name} must be an integer, got {value!r}")
+    if value < low or high is not None and value > high:
+        bounds = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ValueError(f"{who}: {name} must be {bounds}, got {value!r}")
+    return int(value)
+
+
+def _held_out(name, data, train):
+    """Check validation or test data: a LinearRegression shaped like ``train``."""
+    if data is None:
+        return None
+    if not isinstance(train, LinearRegression):
+        raise ValueError(
+            f"TrainedLoss: {name} is only for a LinearRegression train (an analytic "
+            f"surface is scored by its own value), got train={train!r}"
+        )
+    if not isinstance(data, LinearRegression):
+        raise TypeError(f"TrainedLoss: {name} must be a LinearRegression, got {data!r}")
+    if data.dim != train.dim or data.intercept != train.intercept:
+        raise ValueError(
+            f"TrainedLoss: {name} must have the features and intercept of train "
+            f"(dim {train.dim}, intercept={train.intercept}), got {data!r}"
+        )
+    return data
+
+
+def _start(x0, train) -> np.ndarray:
+    """The start ``(d,)``: zeros for linear regression, ``start`` otherwise."""
+    if x0 is None:
+        if isinstance(train, LinearRegression):
+            return np.zeros(train.dim)
+        return np.array(train.start, dtype=np.float64)
+    try:
+        x = np.array(x0, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"TrainedLoss: x0 must be numbers, got {x0!r}") from err
+    if x.shape != (train.dim,) or not np.all(np.isfinite(x)):
+        raise ValueError(
+            f"TrainedLoss: x0 must be finite with shape ({train.dim},), got {x0!r}"
+        )
+    return x
