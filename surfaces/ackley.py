@@ -61,12 +61,15 @@ class Ackley(Surface):
     name = "ackley"
 
     def __init__(self, dim=2):
-        self.dim = check_dim("Ackley", dim, 1)
+        d = check_dim("Ackley", dim)
         self.a, self.b, self.c = 20.0, 0.2, 2 * np.pi
-        self.bounds = (np.full(self.dim, -32.768), np.full(self.dim, 32.768))
-        self.minimizers = np.zeros((1, self.dim))
-        self.minimum = 0.0
-        self.start = np.resize([-2.0, 3.5], self.dim)
+        super().__init__(
+            dim=d,
+            bounds=(-32.768, 32.768),
+            minimizers=np.zeros(d),
+            minimum=0.0,
+            start=np.resize([-2.0, 3.5], d),
+        )
 
     def value(self, x):
         """Ackley's value at ``x``.

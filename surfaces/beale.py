@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, as_points
+from surfaces._base import Surface, check_fixed_dim
 
 
 class Beale(Surface):
@@ -18,6 +18,11 @@ class Beale(Surface):
 
         f(x) = (1.5 - x1 + x1 x2)^2 + (2.25 - x1 + x1 x2^2)^2
                + (2.625 - x1 + x1 x2^3)^2
+
+    Parameters
+    ----------
+    dim : int, default 2
+        Accepted so that every surface can be built with ``dim``; must be 2.
 
     Attributes
     ----------
@@ -51,19 +56,20 @@ class Beale(Surface):
 
     name = "beale"
 
-    def __init__(self):
-        self.dim = 2
-        self.bounds = (np.full(2, -4.5), np.full(2, 4.5))
-        self.minimizers = as_points("Beale", [3.0, 0.5], 2)
-        self.minimum = 0.0
-        self.start = np.array([1.0, 1.0])
+    def __init__(self, dim=2):
+        super().__init__(
+            dim=check_fixed_dim("Beale", dim, 2),
+            bounds=(-4.5, 4.5),
+            minimizers=[3.0, 0.5],
+            minimum=0.0,
+            start=[1.0, 1.0],
+        )
 
     def value(self, x):
         """Beale's value: the residuals ``u_k = c_k - x1 (1 - x2^k)``, squared.
 
-        Powers are written as products: NumPy's ``**`` rounds differently on
-        a single number than on an array, and a batch must give bitwise the
-        numbers of one point at a time.
+        Powers are products, not ``**``, so that a batch gives bitwise the
+        numbers of one point at a time (see ``Surface``).
 
         Formula::
 

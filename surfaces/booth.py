@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, as_points
+from surfaces._base import Surface, check_fixed_dim
 
 
 class Booth(Surface):
@@ -17,6 +17,11 @@ class Booth(Surface):
     Formula::
 
         f(x) = (x1 + 2 x2 - 7)^2 + (2 x1 + x2 - 5)^2
+
+    Parameters
+    ----------
+    dim : int, default 2
+        Accepted so that every surface can be built with ``dim``; must be 2.
 
     Attributes
     ----------
@@ -48,19 +53,20 @@ class Booth(Surface):
 
     name = "booth"
 
-    def __init__(self):
-        self.dim = 2
-        self.bounds = (np.full(2, -10.0), np.full(2, 10.0))
-        self.minimizers = as_points("Booth", [1.0, 3.0], 2)
-        self.minimum = 0.0
-        self.start = np.zeros(2)
+    def __init__(self, dim=2):
+        super().__init__(
+            dim=check_fixed_dim("Booth", dim, 2),
+            bounds=(-10.0, 10.0),
+            minimizers=[1.0, 3.0],
+            minimum=0.0,
+            start=[0.0, 0.0],
+        )
 
     def value(self, x):
         """Booth's value: the sum of the two squared residuals.
 
-        Squares are products, not ``**``: NumPy's ``**`` rounds differently on
-        a single number than on an array, and a batch must give bitwise the
-        numbers of one point at a time.
+        Squares are products, not ``**``, so that a batch gives bitwise the
+        numbers of one point at a time (see ``Surface``).
 
         Formula::
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, check_dim
+from surfaces._base import Surface, check_fixed_dim
 
 
 class Branin(Surface):
@@ -71,17 +71,15 @@ class Branin(Surface):
     name = "branin"
 
     def __init__(self, dim=2):
-        if check_dim("Branin", dim) != 2:
-            raise ValueError(f"Branin: dim must be 2, got {dim}")
-        self.dim = 2
         self.a, self.b, self.c = 1.0, 5.1 / (4 * np.pi**2), 5 / np.pi
         self.r, self.s, self.t = 6.0, 10.0, 1 / (8 * np.pi)
-        self.bounds = (np.array([-5.0, 0.0]), np.array([10.0, 15.0]))
-        self.minimizers = np.array(
-            [[-np.pi, 12.275], [np.pi, 2.275], [3 * np.pi, 2.475]]
+        super().__init__(
+            dim=check_fixed_dim("Branin", dim, 2),
+            bounds=([-5.0, 0.0], [10.0, 15.0]),
+            minimizers=[[-np.pi, 12.275], [np.pi, 2.275], [3 * np.pi, 2.475]],
+            minimum=5 / (4 * np.pi),
+            start=[2.5, 7.5],
         )
-        self.minimum = 5 / (4 * np.pi)
-        self.start = np.array([2.5, 7.5])
 
     def value(self, x):
         """Branin's value at ``x``.
@@ -138,8 +136,7 @@ class Branin(Surface):
         """
         x = self._check(x)
         a, b, c, r, s, t = self.a, self.b, self.c, self.r, self.s, self.t
-        # (*batch, 1) each: slices keep arrays even for a single point, where
-        # x[..., 0] would give NumPy scalars, whose ** rounds differently.
+        # (*batch, 1) each, slices as in value
         x1, x2 = x[..., :1], x[..., 1:]  # (1)
         h = x2 - b * x1**2 + c * x1 - r  # (2)
         g1 = 2 * a * h * (-2 * b * x1 + c) - s * (1 - t) * np.sin(x1)  # (3)

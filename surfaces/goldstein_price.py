@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, check_dim
+from surfaces._base import Surface, check_fixed_dim
 
 
 class GoldsteinPrice(Surface):
@@ -63,13 +63,13 @@ class GoldsteinPrice(Surface):
     name = "goldstein_price"
 
     def __init__(self, dim=2):
-        if check_dim("GoldsteinPrice", dim) != 2:
-            raise ValueError(f"GoldsteinPrice: dim must be 2, got {dim}")
-        self.dim = 2
-        self.bounds = (np.full(2, -2.0), np.full(2, 2.0))
-        self.minimizers = np.array([[0.0, -1.0]])
-        self.minimum = 3.0
-        self.start = np.array([-1.0, -1.5])
+        super().__init__(
+            dim=check_fixed_dim("GoldsteinPrice", dim, 2),
+            bounds=(-2.0, 2.0),
+            minimizers=[0.0, -1.0],
+            minimum=3.0,
+            start=[-1.0, -1.5],
+        )
 
     def value(self, x):
         """Goldstein-Price value at ``x``.
@@ -135,8 +135,7 @@ class GoldsteinPrice(Surface):
             ``(*batch, 2)`` gradients.
         """
         x = self._check(x)
-        # (*batch, 1) each: slices keep arrays even for a single point, where
-        # x[..., 0] would give NumPy scalars, whose ** rounds differently.
+        # (*batch, 1) each, slices as in value
         x1, x2 = x[..., :1], x[..., 1:]  # (1)
         u, s = x1 + x2 + 1, 2 * x1 - 3 * x2  # (2)
         v = 19 - 14 * x1 + 3 * x1**2 - 14 * x2 + 6 * x1 * x2 + 3 * x2**2  # (3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, check_dim
+from surfaces._base import Surface, check_fixed_dim
 
 
 class Hartmann6(Surface):
@@ -77,9 +77,6 @@ class Hartmann6(Surface):
     name = "hartmann6"
 
     def __init__(self, dim=6):
-        if check_dim("Hartmann6", dim) != 6:
-            raise ValueError(f"Hartmann6: dim must be 6, got {dim}")
-        self.dim = 6
         self.alpha = np.array([1.0, 1.2, 3.0, 3.2])
         self.A = np.array(
             [
@@ -97,12 +94,15 @@ class Hartmann6(Surface):
                 [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
             ]
         )
-        self.bounds = (np.zeros(6), np.ones(6))
-        self.minimizers = np.array(
-            [[0.20168952, 0.15001069, 0.47687398, 0.27533243, 0.31165162, 0.65730054]]
+        super().__init__(
+            dim=check_fixed_dim("Hartmann6", dim, 6),
+            bounds=(0.0, 1.0),
+            minimizers=np.array(
+                [0.20168952, 0.15001069, 0.47687398, 0.27533243, 0.31165162, 0.65730054]
+            ),
+            minimum=-3.32236801141551,
+            start=np.full(6, 0.5),
         )
-        self.minimum = -3.32236801141551
-        self.start = np.full(6, 0.5)
 
     def value(self, x):
         """Hartmann6's value at ``x``.

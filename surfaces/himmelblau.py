@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, as_points
+from surfaces._base import Surface, check_fixed_dim
 
 
 class Himmelblau(Surface):
@@ -18,6 +18,11 @@ class Himmelblau(Surface):
     Formula::
 
         f(x) = (x1^2 + x2 - 11)^2 + (x1 + x2^2 - 7)^2
+
+    Parameters
+    ----------
+    dim : int, default 2
+        Accepted so that every surface can be built with ``dim``; must be 2.
 
     Attributes
     ----------
@@ -52,25 +57,25 @@ class Himmelblau(Surface):
 
     name = "himmelblau"
 
-    def __init__(self):
-        self.dim = 2
-        self.bounds = (np.full(2, -5.0), np.full(2, 5.0))
-        minimizers = [
-            [3.0, 2.0],
-            [-2.805118086952745, 3.131312518250573],
-            [-3.779310253377747, -3.2831859912861696],
-            [3.5844283403304917, -1.8481265269644036],
-        ]
-        self.minimizers = as_points("Himmelblau", minimizers, 2)
-        self.minimum = 0.0
-        self.start = np.zeros(2)
+    def __init__(self, dim=2):
+        super().__init__(
+            dim=check_fixed_dim("Himmelblau", dim, 2),
+            bounds=(-5.0, 5.0),
+            minimizers=[
+                [3.0, 2.0],
+                [-2.805118086952745, 3.131312518250573],
+                [-3.779310253377747, -3.2831859912861696],
+                [3.5844283403304917, -1.8481265269644036],
+            ],
+            minimum=0.0,
+            start=[0.0, 0.0],
+        )
 
     def value(self, x):
         """Himmelblau's value: the sum of the two squared residuals.
 
-        Squares are products, not ``**``: NumPy's ``**`` rounds differently on
-        a single number than on an array, and a batch must give bitwise the
-        numbers of one point at a time.
+        Squares are products, not ``**``, so that a batch gives bitwise the
+        numbers of one point at a time (see ``Surface``).
 
         Formula::
 

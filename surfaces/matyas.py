@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, as_points
+from surfaces._base import Surface, check_fixed_dim
 
 
 class Matyas(Surface):
@@ -17,6 +17,11 @@ class Matyas(Surface):
     Formula::
 
         f(x) = 0.26 (x1^2 + x2^2) - 0.48 x1 x2
+
+    Parameters
+    ----------
+    dim : int, default 2
+        Accepted so that every surface can be built with ``dim``; must be 2.
 
     Attributes
     ----------
@@ -48,19 +53,20 @@ class Matyas(Surface):
 
     name = "matyas"
 
-    def __init__(self):
-        self.dim = 2
-        self.bounds = (np.full(2, -10.0), np.full(2, 10.0))
-        self.minimizers = as_points("Matyas", [0.0, 0.0], 2)
-        self.minimum = 0.0
-        self.start = np.array([-8.0, -2.0])
+    def __init__(self, dim=2):
+        super().__init__(
+            dim=check_fixed_dim("Matyas", dim, 2),
+            bounds=(-10.0, 10.0),
+            minimizers=[0.0, 0.0],
+            minimum=0.0,
+            start=[-8.0, -2.0],
+        )
 
     def value(self, x):
         """Matyas' value: a positive definite quadratic form.
 
-        Squares are products, not ``**``: NumPy's ``**`` rounds differently on
-        a single number than on an array, and a batch must give bitwise the
-        numbers of one point at a time.
+        Squares are products, not ``**``, so that a batch gives bitwise the
+        numbers of one point at a time (see ``Surface``).
 
         Formula::
 

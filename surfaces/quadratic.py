@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 from scipy.stats import ortho_group
 
-from surfaces._base import Surface, as_points, check_dim
+from surfaces._base import Surface, check_dim
 
 
 class Quadratic(Surface):
@@ -88,11 +88,13 @@ class Quadratic(Surface):
         self.eigenvalues = lam
         self.smoothness = float(lam.max())
         self.strong_convexity = float(lam.min())
-        self.dim = d
-        self.bounds = (np.full(d, -2.0), np.full(d, 2.0))
-        self.minimizers = as_points("Quadratic", np.zeros(d), d)
-        self.minimum = 0.0
-        self.start = np.ones(d)
+        super().__init__(
+            dim=d,
+            bounds=(-2.0, 2.0),
+            minimizers=np.zeros(d),
+            minimum=0.0,
+            start=np.ones(d),
+        )
 
     def value(self, x):
         """Quadratic's value ``1/2 x^T A x``: the bowl's height above its bottom.

@@ -58,11 +58,14 @@ class Rastrigin(Surface):
     name = "rastrigin"
 
     def __init__(self, dim=2):
-        self.dim = check_dim("Rastrigin", dim, 1)
-        self.bounds = (np.full(self.dim, -5.12), np.full(self.dim, 5.12))
-        self.minimizers = np.zeros((1, self.dim))
-        self.minimum = 0.0
-        self.start = np.resize([-2.0, 3.5], self.dim)
+        d = check_dim("Rastrigin", dim)
+        super().__init__(
+            dim=d,
+            bounds=(-5.12, 5.12),
+            minimizers=np.zeros(d),
+            minimum=0.0,
+            start=np.resize([-2.0, 3.5], d),
+        )
 
     def value(self, x):
         """Rastrigin's value at ``x``.

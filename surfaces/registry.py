@@ -45,7 +45,24 @@ def names() -> list[str]:
 
 
 def get(name: str, **kwargs) -> Surface:
-    """Build the surface registered as ``name`` (e.g. ``"rosenbrock"``) with ``kwargs``."""
+    """Build the surface registered as ``name`` (e.g. ``"rosenbrock"``) with ``kwargs``.
+
+    Every surface takes ``dim``: those defined in any dimension are built in
+    it, the others accept only their own (2, or 6 for Hartmann6) and raise a
+    ValueError for any other, so ``get(name, dim=d)`` means the same for all.
+    The name is case-insensitive, with ``-`` for ``_``.
+
+    Examples
+    --------
+    >>> get("rosenbrock", dim=3).start
+    array([-1.2,  1. , -1.2])
+    >>> get("Six-Hump-Camel", dim=2).dim
+    2
+    >>> get("branin", dim=3)
+    Traceback (most recent call last):
+        ...
+    ValueError: Branin: dim must be 2, got 3
+    """
     if not isinstance(name, str):
         raise TypeError(f"surfaces.get: name must be a string, got {name!r}")
     key = name.lower().replace("-", "_")

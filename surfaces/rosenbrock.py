@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, as_points, check_dim
+from surfaces._base import Surface, check_dim
 
 
 class Rosenbrock(Surface):
@@ -60,11 +60,14 @@ class Rosenbrock(Surface):
     name = "rosenbrock"
 
     def __init__(self, dim=2):
-        self.dim = check_dim("Rosenbrock", dim, min_dim=2)
-        self.bounds = (np.full(self.dim, -2.048), np.full(self.dim, 2.048))
-        self.minimizers = as_points("Rosenbrock", np.ones(self.dim), self.dim)
-        self.minimum = 0.0
-        self.start = np.resize([-1.2, 1.0], self.dim)  # (-1.2, 1, -1.2, ...)
+        d = check_dim("Rosenbrock", dim, min_dim=2)
+        super().__init__(
+            dim=d,
+            bounds=(-2.048, 2.048),
+            minimizers=np.ones(d),
+            minimum=0.0,
+            start=np.resize([-1.2, 1.0], d),  # (-1.2, 1, -1.2, ...)
+        )
 
     def value(self, x):
         """Rosenbrock's value: the squared residuals of every adjacent pair.

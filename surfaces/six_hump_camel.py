@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, as_points, check_dim
+from surfaces._base import Surface, check_fixed_dim
 
 
 class SixHumpCamel(Surface):
@@ -68,14 +68,14 @@ class SixHumpCamel(Surface):
     name = "six_hump_camel"
 
     def __init__(self, dim=2):
-        if check_dim("SixHumpCamel", dim) != 2:
-            raise ValueError(f"SixHumpCamel: dim must be 2, got {dim}")
-        self.dim = 2
-        self.bounds = (np.array([-3.0, -2.0]), np.array([3.0, 2.0]))
-        x_star = [0.08984201368301331, -0.7126564032704135]
-        self.minimizers = as_points("SixHumpCamel", [x_star, np.negative(x_star)], 2)
-        self.minimum = -1.031628453489877
-        self.start = np.array([1.0, 1.0])
+        x_star = np.array([0.08984201368301331, -0.7126564032704135])
+        super().__init__(
+            dim=check_fixed_dim("SixHumpCamel", dim, 2),
+            bounds=([-3.0, -2.0], [3.0, 2.0]),
+            minimizers=[x_star, -x_star],
+            minimum=-1.031628453489877,
+            start=[1.0, 1.0],
+        )
 
     def value(self, x):
         """Six-hump camel value at ``x``.
@@ -133,8 +133,7 @@ class SixHumpCamel(Surface):
             ``(*batch, 2)`` gradients.
         """
         x = self._check(x)
-        # (*batch, 1) each: slices keep arrays even for a single point, where
-        # x[..., 0] would give NumPy scalars, whose ** rounds differently.
+        # (*batch, 1) each, slices as in value
         x1, x2 = x[..., :1], x[..., 1:]  # (1)
         g1 = 8 * x1 - 8.4 * x1**3 + 2 * x1**5 + x2  # (2)
         g2 = x1 - 8 * x2 + 16 * x2**3  # (3)

@@ -73,11 +73,14 @@ class StyblinskiTang(Surface):
     name = "styblinski_tang"
 
     def __init__(self, dim=2):
-        self.dim = check_dim("StyblinskiTang", dim, 1)
-        self.bounds = (np.full(self.dim, -5.0), np.full(self.dim, 5.0))
-        self.minimizers = np.full((1, self.dim), ROOT)
-        self.minimum = -39.16616570377142 * self.dim
-        self.start = np.full(self.dim, 4.0)
+        d = check_dim("StyblinskiTang", dim)
+        super().__init__(
+            dim=d,
+            bounds=(-5.0, 5.0),
+            minimizers=np.full(d, ROOT),
+            minimum=-39.16616570377142 * d,
+            start=np.full(d, 4.0),
+        )
 
     def value(self, x):
         """Styblinski-Tang value at ``x``.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from surfaces._base import Surface, as_points
+from surfaces._base import Surface, check_fixed_dim
 
 
 class ThreeHumpCamel(Surface):
@@ -17,6 +17,11 @@ class ThreeHumpCamel(Surface):
     Formula::
 
         f(x) = 2 x1^2 - 1.05 x1^4 + x1^6 / 6 + x1 x2 + x2^2
+
+    Parameters
+    ----------
+    dim : int, default 2
+        Accepted so that every surface can be built with ``dim``; must be 2.
 
     Attributes
     ----------
@@ -49,19 +54,20 @@ class ThreeHumpCamel(Surface):
 
     name = "three_hump_camel"
 
-    def __init__(self):
-        self.dim = 2
-        self.bounds = (np.full(2, -5.0), np.full(2, 5.0))
-        self.minimizers = as_points("ThreeHumpCamel", [0.0, 0.0], 2)
-        self.minimum = 0.0
-        self.start = np.array([-2.0, 2.0])
+    def __init__(self, dim=2):
+        super().__init__(
+            dim=check_fixed_dim("ThreeHumpCamel", dim, 2),
+            bounds=(-5.0, 5.0),
+            minimizers=[0.0, 0.0],
+            minimum=0.0,
+            start=[-2.0, 2.0],
+        )
 
     def value(self, x):
         """Three-hump camel's value: a camel-back polynomial in ``x1``, plus a bowl.
 
-        Powers of ``x1`` are products of ``s = x1^2``: NumPy's ``**`` rounds
-        differently on a single number than on an array, and a batch must
-        give bitwise the numbers of one point at a time.
+        Powers of ``x1`` are products of ``s = x1^2``, not ``**``, so that a
+        batch gives bitwise the numbers of one point at a time (see ``Surface``).
 
         Formula::
 
