@@ -1,0 +1,77 @@
+"""Grid search: every point of a product grid, once, in order."""
+
+from __future__ import annotations
+
+from search.space import grid
+from search.strategy import Strategy
+
+
+class GridSearch(Strategy):
+    """Propose the points of the product grid :func:`~search.space.grid` in turn.
+
+    Each Real and Integer dimension is cut into ``points`` values evenly
+    spaced in its (warped) range, both ends included; each Categorical gives
+    all its choices. The grid evaluated whole is the hyperparameter loss
+    surface itself, ready to draw as a heat map.
+
+    Parameters
+    ----------
+    space : dict
+        Name -> dimension.
+    points : int or dict, default 10
+        Values per dimension: one int for all, or ``name -> int``.
+    shuffle : bool, default False
+        Visit the grid in a random order (``self.rng``) instead of grid order
+        (last dimension fastest): a stopped search then covers the space
+        evenly instead of the first rows only.
+    seed : None, int or np.random.Generator
+        Seeds the shuffle.
+
+    Attributes
+    ----------
+    points : list of dict
+        The full grid, in visiting order.
+    batch_size : int
+        ``len(points)``: the runner evaluates the whole grid in one round.
+
+    Notes
+    -----
+    ``ask(n)`` returns the next ``n`` points not yet asked or told; when the
+    grid is exhausted it returns fewer, and then ``[]``.
+
+    Examples
+    --------
+    >>> from search.space import Integer, Categorical
+    >>> s = GridSearch({"k": Integer(1, 3), "opt": Categorical(["sgd", "adam"])})
+    >>> len(s.points), s.batch_size
+    (6, 6)
+    >>> s.ask(2)
+    [{'k': 1, 'opt': 'sgd'}, {'k': 1, 'opt': 'adam'}]
+    >>> len(s.ask(10)), s.ask()
+    (4, [])
+    """
+
+    def __init__(self, space, points=10, shuffle=False, seed=None):
+        super().__init__(space, seed=seed)
+        if not isinstance(shuffle, bool):
+            raise TypeError(
+                f"GridSearch: shuffle must be True or False, got {shuffle!r}"
+            )
+        self.shuffle = shuffle
+        self.points = grid(self.space, points)
+        if shuffle:
+            self.points = [
+                self.points[i] for i in self.rng.permutation(len(self.points))
+            ]
+        self.batch_size = len(self.points)
+        self._next = 0  # points before this index have all been claimed
+
+    def ask(self, n=1) -> list[dict]:
+        """The next ``n`` unseen grid points (fewer when the grid runs out)."""
+        n, proposals = self.check_n(n), []
+        while len(proposals) < n and self._next < len(self.points):
+            params = self.points[self._next]
+            self._next += 1
+            if self.claim(params):  # skip points already told
+                proposals.append(dict(params))
+        return proposals

@@ -1,0 +1,104 @@
+"""Random search: independent uniform draws in the unit cube."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from search.space import Categorical, Integer, sample
+from search.strategy import Strategy
+
+# Draws per requested point before RandomSearch stops relying on luck.
+MAX_TRIES = 100
+# Largest all-discrete space whose unseen points are listed as a last resort.
+MAX_ENUMERATE = 10**5
+
+
+class RandomSearch(Strategy):
+    """Propose points drawn uniformly in ``[0, 1]^k`` and mapped by ``from_unit``.
+
+    Uniform in the unit cube means log-uniform for ``log=True`` dimensions.
+    Random search beats a grid of the same size when only a few dimensions
+    matter: every trial tries a new value of each dimension (Bergstra and
+    Bengio, 2012).
+
+    Parameters
+    ----------
+    space : dict
+        Name -> dimension.
+    seed : None, int or np.random.Generator
+        Seeds ``self.rng``; the same seed gives the same proposals.
+    batch_size : int, default 1
+        Proposals per round of the runner.
+
+    Notes
+    -----
+    No point is proposed twice. A draw whose params were already asked or
+    told is redrawn, up to ``MAX_TRIES`` draws per point (with a Real
+    dimension, repeats have probability ~0). If all of them repeat, in a
+    space of Integer and Categorical dimensions only with at most
+    ``MAX_ENUMERATE`` points, the point is picked uniformly among the unseen
+    ones instead. So ``ask(n)`` returns fewer than ``n`` points (possibly
+    ``[]``) only when the space is exhausted, or, for a larger discrete
+    space, nearly so (more than ~95% seen); it never loops forever.
+
+    Points are drawn one at a time: ``ask(n)`` proposes exactly what ``n``
+    calls of ``ask(1)`` would, so a search replayed in other batch sizes
+    makes the same proposals.
+
+    References
+    ----------
+    .. [1] J. Bergstra and Y. Bengio, "Random search for hyper-parameter
+       optimization", JMLR 13, 2012.
+
+    Examples
+    --------
+    >>> from search.space import Integer, Real
+    >>> s = RandomSearch({"lr": Real(1e-4, 1.0, log=True)}, seed=0)
+    >>> [1e-4 <= p["lr"] <= 1.0 for p in s.ask(3)]
+    [True, True, True]
+    >>> small = RandomSearch({"k": Integer(1, 3)}, seed=0)
+    >>> sorted(p["k"] for p in small.ask(5)), small.ask()
+    ([1, 2, 3], [])
+    """
+
+    def __init__(self, space, seed=None, batch_size=1):
+        super().__init__(space, seed=seed, batch_size=batch_size)
+        self._rest = None  # unseen keys of a small discrete space, listed lazily
+
+    def ask(self, n=1) -> list[dict]:
+        """Up to ``n`` new random points (fewer only when the space runs out)."""
+        n, proposals = self.check_n(n), []
+        # One point at a time, so ask(n) proposes what n calls of ask(1) would.
+        while len(proposals) < n and (params := self._draw()) is not None:
+            proposals.append(params)
+        return proposals
+
+    def _draw(self) -> dict | None:
+        """One new point: up to MAX_TRIES draws, then a pick among the unseen."""
+        for _ in range(MAX_TRIES):
+            (params,) = sample(self.space, self.rng, 1)
+            if self.claim(params):
+                return params
+        rest = self._unseen()
+        if not rest:
+            return None
+        params = dict(zip(self.space, rest[self.rng.integers(len(rest))], strict=True))
+        self.claim(params)
+        return params
+
+    def _unseen(self) -> list[tuple]:
+        """Keys of the unseen points of a small all-discrete space (``[]`` otherwise)."""
+        if self._rest is None:  # listed once, at the first fallback, in grid order
+            axes = [_values(dim) for dim in self.space.values()]
+            small = None not in axes and math.prod(map(len, axes)) <= MAX_ENUMERATE
+            self._rest = list(itertools.product(*axes)) if small else []
+        self._rest = [key for key in self._rest if key not in self.seen]
+        return self._rest
+
+
+def _values(dim):
+    """All values of a discrete dimension; ``None`` for a Real."""
+    if isinstance(dim, Categorical):
+        return dim.choices
+    return range(dim.low, dim.high + 1) if isinstance(dim, Integer) else None

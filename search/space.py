@@ -1,0 +1,529 @@
+"""Search spaces: ``Real``, ``Integer`` and ``Categorical`` dimensions and the unit cube.
+
+A space is a dict ``name -> dimension``; its insertion order is the order of
+the coordinates. Every strategy works in the unit cube ``[0, 1]^k`` (``k``
+dimensions, one coordinate each) and maps points back through ``from_unit``.
+
+Symbols: ``v`` a value of a dimension, ``u`` its position in ``[0, 1]``,
+``w`` the warp (``log`` if ``log=True``, the identity otherwise), ``[a, b]``
+the interval that is mapped onto ``[0, 1]``::
+
+    u = (w(v) - w(a)) / (w(b) - w(a))          (to_unit)
+    v = w^-1(w(a) + u * (w(b) - w(a)))         (from_unit)
+
+``Real`` maps ``[a, b] = [low, high]``. ``Integer`` maps ``[low - 0.5,
+high + 0.5]`` and rounds, so every integer owns a cell of the same width in
+the warped space. ``Categorical`` with ``n`` choices gives choice ``i`` the
+cell ``[i / n, (i + 1) / n)`` and the position ``(i + 0.5) / n``.
+
+The log warp makes a scale parameter such as a learning rate uniform in its
+order of magnitude: ``Real(1e-4, 1.0, log=True)`` spends as much of ``[0, 1]``
+on ``[1e-4, 1e-3]`` as on ``[0.1, 1]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import numbers
+
+import numpy as np
+
+# Integer bounds are kept within +-2**40 so that an integer, mapped to a float64
+# position in [0, 1] and back, lands within 0.5 of itself (a round trip's
+# error is a few ulp of the bound, with a log factor under the log warp).
+MAX_INT = 2**40
+
+
+def _number(owner: str, name: str, value, integer: bool = False):
+    """Check that ``value`` is a finite real number (an int if ``integer``)."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool | np.bool_) or not isinstance(value, kind):
+        what = "an int" if integer else "a real number"
+        raise TypeError(f"{owner}: {name} must be {what}, got {value!r}")
+    if integer:
+        if abs(int(value)) > MAX_INT:
+            raise ValueError(f"{owner}: {name} must be within +-2**40, got {value!r}")
+        return int(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
+    return float(value)
+
+
+def _unit(owner: str, u) -> float:
+    """Check that ``u`` is a number and clip it to ``[0, 1]`` (NaN is an error)."""
+    if isinstance(u, bool | np.bool_) or not isinstance(u, numbers.Real):
+        raise TypeError(f"{owner}: u must be a real number, got {u!r}")
+    if math.isnan(u):
+        raise ValueError(f"{owner}: u must not be NaN, got {u!r}")
+    return min(max(float(u), 0.0), 1.0)
+
+
+def _check_range(owner: str, low, high, log):
+    """Validate ``low < high`` and the ``log`` flag; return ``(low, high, log)``."""
+    integer = owner == "Integer"
+    low, high = (
+        _number(owner, "low", low, integer),
+        _number(owner, "high", high, integer),
+    )
+    if not isinstance(log, bool | np.bool_):
+        raise TypeError(f"{owner}: log must be True or False, got {log!r}")
+    if not low < high:
+        raise ValueError(f"{owner}: low must be < high, got low={low!r}, high={high!r}")
+    if log and low <= 0:
+        raise ValueError(f"{owner}: log=True needs low > 0, got low={low!r}")
+    a, b = (np.log(low), np.log(high)) if log else (low, high)
+    # The width of the (warped) interval must be a positive finite float, or
+    # the map to [0, 1] divides by infinity or zero.
+    if not b - a < math.inf:
+        raise ValueError(
+            f"{owner}: high - low overflows float64, got low={low!r}, high={high!r}"
+        )
+    if not b - a > 0:
+        raise ValueError(
+            f"{owner}: low and high are too close to tell apart after the log warp, "
+            f"got low={low!r}, high={high!r}"
+        )
+    return low, high, bool(log)
+
+
+def _position(v, a: float, b: float, log: bool):
+    """The position ``u`` of ``v`` in ``[a, b]``, warped by ``log`` (array or scalar)."""
+    w, wa, wb = (np.log(v), np.log(a), np.log(b)) if log else (v, a, b)
+    return np.clip((w - wa) / (wb - wa), 0.0, 1.0)
+
+
+def _inverse(u, a: float, b: float, log: bool):
+    """The point at position ``u`` of ``[a, b]`` (array or scalar); the ends are exact."""
+    wa, wb = (np.log(a), np.log(b)) if log else (a, b)
+    w = wa + u * (wb - wa)
+    v = np.clip(np.exp(w) if log else w, a, b)
+    # exp(log(a)) may differ from a by an ulp: pin the ends to the bounds.
+    return np.where(u <= 0, a, np.where(u >= 1, b, v))
+
+
+def _grid_positions(owner: str, n) -> np.ndarray:
+    """``n`` evenly spaced positions in ``[0, 1]`` with both ends; ``[0.5]`` if n == 1."""
+    if isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{owner}: n must be an int, got {n!r}")
+    if n < 1:
+        raise ValueError(f"{owner}: n must be >= 1, got {n!r}")
+    return np.array([0.5]) if n == 1 else np.linspace(0.0, 1.0, int(n))
+
+
+@dataclasses.dataclass(frozen=True)
+class Real:
+    """A real hyperparameter in ``[low, high]``, optionally log-uniform.
+
+    Parameters
+    ----------
+    low, high : float
+        Finite bounds, ``low < high`` (ints are converted to float).
+    log : bool, default False
+        Warp by ``log`` (needs ``low > 0``): positions in ``[0, 1]`` are
+        uniform in the order of magnitude.
+
+    Examples
+    --------
+    >>> lr = Real(1e-4, 1.0, log=True)
+    >>> lr.to_unit(1e-2), round(lr.from_unit(0.25), 12)
+    (0.5, 0.001)
+    >>> [round(v, 12) for v in lr.grid(5)]
+    [0.0001, 0.001, 0.01, 0.1, 1.0]
+    """
+
+    low: float
+    high: float
+    log: bool = False
+
+    def __post_init__(self):
+        low, high, log = _check_range("Real", self.low, self.high, self.log)
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+        object.__setattr__(self, "log", log)
+
+    def to_unit(self, value) -> float:
+        """The position of ``value`` in ``[0, 1]``.
+
+        >>> Real(0.0, 2.0).to_unit(0.5)
+        0.25
+        """
+        v = _number("Real", "value", value)
+        if not self.low <= v <= self.high:
+            raise ValueError(
+                f"Real: value must be in [{self.low}, {self.high}], got {value!r}"
+            )
+        return float(_position(v, self.low, self.high, self.log))
+
+    def from_unit(self, u) -> float:
+        """The value at position ``u`` (clipped to ``[0, 1]``); a float in ``[low, high]``.
+
+        >>> Real(0.0, 2.0).from_unit(0.25), Real(0.0, 2.0).from_unit(7.0)
+        (0.5, 2.0)
+        """
+        return float(_inverse(_unit("Real", u), self.low, self.high, self.log))
+
+    def grid(self, n) -> list[float]:
+        """``n`` values evenly spaced in the warped space, both ends included.
+
+        ``n == 1`` gives the middle; values that coincide in float64 appear once.
+
+        >>> Real(0.0, 1.0).grid(3)
+        [0.0, 0.5, 1.0]
+        """
+        u = _grid_positions("Real", n)
+        return np.unique(_inverse(u, self.low, self.high, self.log)).tolist()
+
+    def spec(self) -> dict:
+        """A JSON-able description.
+
+        >>> Real(0.1, 1.0, log=True).spec()
+        {'type': 'real', 'low': 0.1, 'high': 1.0, 'log': True}
+        """
+        return {"type": "real", "low": self.low, "high": self.high, "log": self.log}
+
+
+@dataclasses.dataclass(frozen=True)
+class Integer:
+    """An integer hyperparameter in ``[low, high]``, optionally log-uniform.
+
+    The interval ``[low - 0.5, high + 0.5]`` is mapped onto ``[0, 1]`` (after
+    the warp) and ``from_unit`` rounds, so each integer owns an equal cell of
+    the warped space: equal widths in ``[0, 1]`` for ``log=False``, and with
+    ``log=True`` cells that shrink like ``log((i + 0.5) / (i - 0.5))``.
+
+    Parameters
+    ----------
+    low, high : int
+        Bounds, ``low < high``, within ``+-2**40``.
+    log : bool, default False
+        Warp by ``log`` (needs ``low >= 1``).
+
+    Examples
+    --------
+    >>> steps = Integer(1, 4)
+    >>> steps.to_unit(1), steps.from_unit(0.3), steps.from_unit(1.0)
+    (0.125, 2, 4)
+    >>> Integer(1, 1000, log=True).grid(4)
+    [1, 10, 100, 1000]
+    """
+
+    low: int
+    high: int
+    log: bool = False
+
+    def __post_init__(self):
+        low, high, log = _check_range("Integer", self.low, self.high, self.log)
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+        object.__setattr__(self, "log", log)
+
+    def to_unit(self, value) -> float:
+        """The position of the integer ``value`` (the middle of its cell).
+
+        >>> Integer(0, 9).to_unit(0)
+        0.05
+        """
+        v = _number("Integer", "value", value, integer=True)
+        if not self.low <= v <= self.high:
+            raise ValueError(
+                f"Integer: value must be in [{self.low}, {self.high}], got {value!r}"
+            )
+        return float(_position(v, self.low - 0.5, self.high + 0.5, self.log))
+
+    def from_unit(self, u) -> int:
+        """The integer whose cell holds ``u`` (clipped to ``[0, 1]``).
+
+        >>> Integer(0, 9).from_unit(0.05), Integer(0, 9).from_unit(0.999)
+        (0, 9)
+        """
+        v = _inverse(_unit("Integer", u), self.low - 0.5, self.high + 0.5, self.log)
+        return int(np.clip(np.rint(v), self.low, self.high))
+
+    def grid(self, n) -> list[int]:
+        """The distinct integers nearest to ``n`` warped-even points of ``[low, high]``.
+
+        At most ``high - low + 1`` values, in increasing order.
+
+        >>> Integer(0, 10).grid(3), Integer(0, 2).grid(10)
+        ([0, 5, 10], [0, 1, 2])
+        """
+        u = _grid_positions("Integer", n)
+        v = np.rint(_inverse(u, self.low, self.high, self.log))
+        return np.unique(v).astype(np.int64).tolist()
+
+    def spec(self) -> dict:
+        """A JSON-able description.
+
+        >>> Integer(1, 8).spec()
+        {'type': 'integer', 'low': 1, 'high': 8, 'log': False}
+        """
+        return {"type": "integer", "low": self.low, "high": self.high, "log": self.log}
+
+
+def _choice(value):
+    """Check that a choice is a JSON scalar (str, int, finite float, bool)."""
+    if isinstance(value, np.generic):
+        value = value.item()  # np.float64(0.5) -> 0.5, np.str_("a") -> "a"
+    if not isinstance(value, str | int | float):  # bool is an int
+        raise TypeError(
+            f"Categorical: choices must be str, int, float or bool, got {value!r}"
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"Categorical: choices must be finite, got {value!r}")
+    return value
+
+
+def _same(a, b) -> bool:
+    """Equal as JSON values: ``True`` is not ``1`` (Python says they are equal)."""
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+@dataclasses.dataclass(frozen=True)
+class Categorical:
+    """A choice among ``n`` distinct JSON scalars (str, int, float, bool).
+
+    Choice ``i`` owns the cell ``[i / n, (i + 1) / n)`` of ``[0, 1]``; its
+    position is the cell's middle ``(i + 0.5) / n``.
+
+    Parameters
+    ----------
+    choices : list, tuple or 1-D array
+        Non-empty, distinct (``1``, ``1.0`` and ``True`` count as the same,
+        since they hash alike); stored as a tuple.
+
+    Examples
+    --------
+    >>> act = Categorical(["relu", "tanh"])
+    >>> act.to_unit("tanh"), act.from_unit(0.2), act.grid(99)
+    (0.75, 'relu', ['relu', 'tanh'])
+    """
+
+    choices: tuple
+
+    def __post_init__(self):
+        if isinstance(self.choices, np.ndarray) and self.choices.ndim == 1:
+            object.__setattr__(self, "choices", self.choices.tolist())
+        if not isinstance(self.choices, list | tuple):
+            raise TypeError(
+                f"Categorical: choices must be a list or tuple, got {self.choices!r}"
+            )
+        choices = tuple(_choice(c) for c in self.choices)
+        if not choices:
+            raise ValueError(
+                f"Categorical: choices must not be empty, got {self.choices!r}"
+            )
+        if len(set(choices)) < len(choices):
+            raise ValueError(
+                f"Categorical: choices must be distinct, got {self.choices!r}"
+            )
+        object.__setattr__(self, "choices", choices)
+
+    def to_unit(self, value) -> float:
+        """The middle of the cell of ``value``.
+
+        >>> Categorical(["a", "b", "c", "d"]).to_unit("a")
+        0.125
+        """
+        for i, choice in enumerate(self.choices):
+            if _same(choice, value):
+                return (i + 0.5) / len(self.choices)
+        raise ValueError(
+            f"Categorical: value must be one of {self.choices}, got {value!r}"
+        )
+
+    def from_unit(self, u):
+        """The choice whose cell holds ``u`` (clipped to ``[0, 1]``).
+
+        >>> Categorical(["a", "b"]).from_unit(0.5)
+        'b'
+        """
+        n = len(self.choices)
+        return self.choices[min(int(_unit("Categorical", u) * n), n - 1)]
+
+    def grid(self, n=None) -> list:
+        """All the choices (``n`` is ignored).
+
+        >>> Categorical([1, 2]).grid(5)
+        [1, 2]
+        """
+        return list(self.choices)
+
+    def spec(self) -> dict:
+        """A JSON-able description.
+
+        >>> Categorical(["a", True]).spec()
+        {'type': 'categorical', 'choices': ['a', True]}
+        """
+        return {"type": "categorical", "choices": list(self.choices)}
+
+
+DIMENSIONS = (Real, Integer, Categorical)
+
+
+def check_space(space) -> dict:
+    """Validate a space: a non-empty dict of str names to dimensions.
+
+    Returns
+    -------
+    dict
+        A copy of ``space`` (same order), so later edits of the argument do
+        not reach a strategy holding it.
+
+    Examples
+    --------
+    >>> check_space({"lr": Real(1e-3, 1.0, log=True)})
+    {'lr': Real(low=0.001, high=1.0, log=True)}
+    """
+    if not isinstance(space, dict):
+        raise TypeError(f"space must be a dict of name -> dimension, got {space!r}")
+    if not space:
+        raise ValueError("space must not be empty, got {}")
+    for name, dim in space.items():
+        if not isinstance(name, str):
+            raise TypeError(f"space: names must be str, got {name!r}")
+        if not isinstance(dim, DIMENSIONS):
+            raise TypeError(
+                f"space: {name!r} must be a Real, Integer or Categorical, got {dim!r}"
+            )
+    return dict(space)
+
+
+def space_spec(space) -> dict:
+    """The JSON-able description ``{name: dim.spec()}`` of a space.
+
+    Examples
+    --------
+    >>> space_spec({"steps": Integer(1, 9)})
+    {'steps': {'type': 'integer', 'low': 1, 'high': 9, 'log': False}}
+    """
+    return {name: dim.spec() for name, dim in check_space(space).items()}
+
+
+def _check_params(space: dict, params) -> None:
+    """Check that ``params`` is a dict with exactly the names of ``space``."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict of name -> value, got {params!r}")
+    if params.keys() != space.keys():
+        missing, extra = space.keys() - params.keys(), params.keys() - space.keys()
+        raise ValueError(
+            f"params must have the names of the space {list(space)}, got {params!r} "
+            f"(missing {sorted(missing)}, unknown {sorted(extra, key=repr)})"
+        )
+
+
+def to_unit(space, params) -> np.ndarray:
+    """The point ``u`` ``(k,)`` of the unit cube for ``params`` (one coordinate per dimension).
+
+    Examples
+    --------
+    >>> space = {"lr": Real(1e-4, 1.0, log=True), "opt": Categorical(["sgd", "adam"])}
+    >>> to_unit(space, {"lr": 1e-2, "opt": "adam"})
+    array([0.5 , 0.75])
+    """
+    space = check_space(space)
+    _check_params(space, params)
+    return np.array([dim.to_unit(params[name]) for name, dim in space.items()])
+
+
+def from_unit(space, u) -> dict:
+    """The params dict at the point ``u`` ``(k,)`` (coordinates clipped to ``[0, 1]``).
+
+    Examples
+    --------
+    >>> from_unit({"lr": Real(0.0, 2.0), "steps": Integer(1, 4)}, [0.25, 0.3])
+    {'lr': 0.5, 'steps': 2}
+    """
+    space = check_space(space)
+    u = np.asarray(u, dtype=np.float64)
+    if u.shape != (len(space),):
+        raise ValueError(f"u must have shape ({len(space)},), got shape {u.shape}")
+    return {
+        name: dim.from_unit(float(ui))
+        for (name, dim), ui in zip(space.items(), u, strict=True)
+    }
+
+
+def sample(space, rng, n) -> list[dict]:
+    """``n`` points drawn uniformly in the unit cube, mapped through :func:`from_unit`.
+
+    Parameters
+    ----------
+    space : dict
+        The search space, ``k`` dimensions.
+    rng : np.random.Generator or seed
+        Coerced with ``np.random.default_rng`` (a Generator is used, and
+        advanced, as is).
+    n : int
+        Number of points, ``>= 0``.
+
+    Examples
+    --------
+    >>> points = sample({"steps": Integer(1, 4)}, np.random.default_rng(0), 3)
+    >>> len(points), all(1 <= p["steps"] <= 4 for p in points)
+    (3, True)
+    """
+    space = check_space(space)
+    if isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"sample: n must be an int, got {n!r}")
+    if n < 0:
+        raise ValueError(f"sample: n must be >= 0, got {n!r}")
+    u = np.random.default_rng(rng).random((int(n), len(space)))  # (n, k)
+    return [from_unit(space, row) for row in u]
+
+
+def grid(space, points) -> list[dict]:
+    """The product grid of the dimensions' grids, without duplicates.
+
+    Parameters
+    ----------
+    space : dict
+        The search space.
+    points : int or dict
+        Points per dimension: one int for all, or a dict ``name -> int``
+        (Categorical dimensions may be left out: they use all their choices).
+
+    Returns
+    -------
+    list of dict
+        In product order: the last dimension varies fastest.
+
+    Examples
+    --------
+    >>> grid({"lr": Real(0.0, 1.0), "opt": Categorical(["sgd", "adam"])}, 2)
+    [{'lr': 0.0, 'opt': 'sgd'}, {'lr': 0.0, 'opt': 'adam'}, {'lr': 1.0, 'opt': 'sgd'}, {'lr': 1.0, 'opt': 'adam'}]
+    """
+    space = check_space(space)
+    if isinstance(points, dict):
+        unknown = points.keys() - space.keys()
+        missing = [
+            k
+            for k, d in space.items()
+            if k not in points and not isinstance(d, Categorical)
+        ]
+        if unknown or missing:
+            raise ValueError(
+                f"grid: points must give a size for each of {missing or list(space)}, "
+                f"got {points!r}"
+            )
+        sizes = [points.get(name) for name in space]
+    else:
+        sizes = [points] * len(space)
+    axes = [dim.grid(n) for dim, n in zip(space.values(), sizes, strict=True)]
+    return [
+        dict(zip(space, values, strict=True)) for values in itertools.product(*axes)
+    ]
+
+
+def param_key(space, params) -> tuple:
+    """The values of ``params`` in space order: a hashable key to detect duplicates.
+
+    Examples
+    --------
+    >>> param_key({"a": Integer(0, 3), "b": Categorical(["x", "y"])}, {"b": "y", "a": 2})
+    (2, 'y')
+    """
+    space = check_space(space)
+    _check_params(space, params)
+    return tuple(params[name] for name in space)

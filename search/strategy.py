@@ -1,0 +1,130 @@
+"""The base class of every search strategy: ``ask`` for proposals, ``tell`` results.
+
+A strategy proposes, nothing else; the runner evaluates. The contract:
+
+* ``ask(n)`` returns at most ``n`` distinct params dicts, none of them asked
+  or told before; fewer (possibly none) only when the strategy has nothing
+  new to propose (an exhausted grid, a finite space all seen).
+* ``tell(params, value)`` records a result; ``value`` may be ``inf``
+  (diverged) or ``nan`` (failed).
+* Determinism: proposals depend only on the space, the seed, the other
+  constructor arguments and the sequence of ``ask``/``tell`` calls so far.
+  All randomness comes from ``self.rng = np.random.default_rng(seed)``, so a
+  search resumed by replaying its log proposes what it proposed before.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from search.space import check_space, param_key, to_unit
+
+
+def check_count(owner: str, name: str, value) -> int:
+    """Check that ``value`` is an int ``>= 1`` (a count such as ``n`` or ``batch_size``).
+
+    Examples
+    --------
+    >>> check_count("RandomSearch", "n", 3)
+    3
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{owner}: {name} must be an int, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{owner}: {name} must be >= 1, got {value!r}")
+    return int(value)
+
+
+class Strategy:
+    """What all strategies share: the space, the seeded rng, seen points, history.
+
+    Subclasses implement ``ask(n)``: check ``n`` with ``self.check_n(n)``
+    and keep each proposal only if ``self.claim(params)`` is true (it marks
+    the point as seen). A subclass that learns from results extends ``tell``
+    and calls ``super().tell(params, value)`` first.
+
+    Parameters
+    ----------
+    space : dict
+        Name -> ``Real``/``Integer``/``Categorical``, validated by
+        :func:`~search.space.check_space`.
+    seed : None, int or np.random.Generator
+        Seeds ``self.rng = np.random.default_rng(seed)``.
+    batch_size : int, default 1
+        How many proposals the runner asks for per round, ``>= 1``.
+
+    Attributes
+    ----------
+    rng : np.random.Generator
+        The only source of randomness.
+    seen : set of tuple
+        :func:`~search.space.param_key` of every point asked or told.
+    history : list of (dict, float)
+        Every ``(params, value)`` told, in order.
+
+    Examples
+    --------
+    >>> from search.space import Integer
+    >>> class Counter(Strategy):  # proposes k = 0, 1, 2, 3 in turn
+    ...     def ask(self, n=1):
+    ...         n, new = self.check_n(n), []
+    ...         for k in range(4):
+    ...             if len(new) < n and self.claim({"k": k}):
+    ...                 new.append({"k": k})
+    ...         return new
+    >>> s = Counter({"k": Integer(0, 9)})
+    >>> s.ask(2), s.ask(5)
+    ([{'k': 0}, {'k': 1}], [{'k': 2}, {'k': 3}])
+    >>> s.tell({"k": 0}, 1.5)
+    >>> s.tell({"k": 1}, float("inf"))
+    >>> s.history
+    [({'k': 0}, 1.5), ({'k': 1}, inf)]
+    >>> s.best
+    ({'k': 0}, 1.5)
+    """
+
+    def __init__(self, space, seed=None, batch_size=1):
+        self.space = check_space(space)
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.batch_size = check_count(type(self).__name__, "batch_size", batch_size)
+        self.seen = set()
+        self.history = []
+
+    def check_n(self, n) -> int:
+        """Validate the ``n`` of ``ask(n)``: an int ``>= 1``."""
+        return check_count(type(self).__name__, "n", n)
+
+    def claim(self, params) -> bool:
+        """Mark ``params`` as seen; ``True`` if it was new (so it may be proposed)."""
+        key = param_key(self.space, params)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def ask(self, n=1) -> list[dict]:
+        """Up to ``n`` new distinct params dicts (implemented by each strategy)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement ask(n)")
+
+    def tell(self, params, value) -> None:
+        """Record the objective ``value`` of ``params`` (``inf``/``nan`` allowed).
+
+        ``params`` must be a valid point of the space (checked by mapping it
+        to the unit cube); it is marked as seen and appended to ``history``.
+        """
+        owner = type(self).__name__
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{owner}: value must be a real number, got {value!r}")
+        to_unit(self.space, params)  # raises if params is not a point of the space
+        self.seen.add(param_key(self.space, params))
+        self.history.append((dict(params), float(value)))
+
+    @property
+    def best(self):
+        """The told ``(params, value)`` with the smallest finite value, or ``None``."""
+        finite = [(p, v) for p, v in self.history if math.isfinite(v)]
+        return min(finite, key=lambda pv: pv[1]) if finite else None
