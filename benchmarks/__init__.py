@@ -9,4 +9,5 @@ the library imports this package.
 # Suite name -> module; imported only when the suite runs.
 SUITES = {
     "optimizers": "benchmarks.optimizers",
+    "search": "benchmarks.search",
 }

@@ -1,5 +1,42 @@
-"""The outer loop: hyperparameter search on the inner-trained loss (see DESIGN.md section 6).
+"""The outer loop: hyperparameter search on the inner-trained loss.
 
-This package holds the command-line interface (``hpo``); the search spaces and
-strategies land with the outer-loop issue.
+A search space is a dict of dimensions (:class:`Real`, :class:`Integer`,
+:class:`Categorical`), each mapped to and from the unit interval. Strategies
+only propose (``ask``) and learn (``tell``): :class:`GridSearch`,
+:class:`RandomSearch` and :class:`BayesSearch` (a Gaussian process with
+expected improvement). :class:`TrainedLoss` is the black box: it trains an
+optimizer with the proposed hyperparameters and returns the validation loss.
+:func:`run` is the only evaluation loop (batched, parallel, durable).
 """
+
+from search.bayes_search import BayesSearch
+from search.grid_search import GridSearch
+from search.objective import TrainedLoss
+from search.random_search import RandomSearch
+from search.runner import (
+    SearchResult,
+    Trial,
+    bayes_search,
+    grid_search,
+    random_search,
+    run,
+)
+from search.space import Categorical, Integer, Real
+from search.strategy import Strategy
+
+__all__ = [
+    "BayesSearch",
+    "Categorical",
+    "GridSearch",
+    "Integer",
+    "RandomSearch",
+    "Real",
+    "SearchResult",
+    "Strategy",
+    "TrainedLoss",
+    "Trial",
+    "bayes_search",
+    "grid_search",
+    "random_search",
+    "run",
+]

@@ -4,12 +4,19 @@
 or least squares on the shipped diabetes data) and prints how close each got
 to the known minimizer; ``--plot`` draws their paths and loss curves.
 
+``hpo search`` tunes an optimizer's hyperparameters on a problem (the
+diabetes data split into train/validation/test, synthetic data, or a
+surface) with grid, random or Bayesian search, through :func:`search.run`:
+it prints the trials, the best hyperparameters and a comparison with the
+closed-form solution, and writes ``results.json``, ``trials.csv`` and plots.
+
 Every subcommand is one function ``add_<command>(commands)`` that builds its
 subparser ``p`` and sets ``p.set_defaults(run=..., parser=p)``, where ``run``
 is a function ``run(args, parser) -> int`` (``parser`` for its errors);
 :data:`COMMANDS` lists them, so adding a command is writing one such
 function and appending it there. Matplotlib is imported only when a plot is
-written (in :mod:`search.plots`), so ``import search.cli`` is NumPy-only.
+written (in :mod:`search.plots`), so ``import search.cli`` loads NumPy and
+SciPy only.
 
 Examples
 --------
@@ -28,15 +35,30 @@ adam         lr=0.02                 4.04789     4.05e+00  2.01e+00           10
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import dataclasses
+import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
 
 import surfaces
 from optim import OPTIMIZERS, minimize
-from search.plots import descend_figure, distance_to_nearest, image_formats
+from search.bayes_search import BayesSearch
+from search.grid_search import GridSearch
+from search.objective import TrainedLoss
+from search.plots import (
+    descend_figure,
+    distance_to_nearest,
+    image_formats,
+    loss_surface_figure,
+    trials_figure,
+)
+from search.random_search import RandomSearch
+from search.runner import run
+from search.space import Categorical, Integer, Real, space_spec
 
 LINREG = "linreg"
 # Learning rates of the analytic surfaces, chosen on Rosenbrock from
@@ -407,4 +429,748 @@ def _lr_help() -> str:
     return f"{analytic}; for {LINREG}: sgd 1/L, {linreg}; SGD has momentum 0.9"
 
 
-COMMANDS = (add_descend,)
+# ---------------------------------------------------------------- search
+
+DATA_PROBLEMS = ("diabetes", "synthetic")
+STRATEGIES = ("grid", "random", "bayes")
+DEFAULT_TRIALS = 30
+DEFAULT_SEARCH_STEPS = 200
+# Random proposals do not depend on the results, so the runner can train ten
+# at a time in one vectorized run; the proposals are the same in any batch size.
+RANDOM_BATCH = 10
+# Points per dimension of the default grid: at most 10, and at most ~1000 in all.
+MAX_GRID_POINTS = 10
+MAX_GRID_SIZE = 1000
+# The synthetic problem: make_regression(n, d, noise) with the --seed.
+SYNTHETIC = {"n": 200, "d": 10, "noise": 1.0}
+# Tuned by default, per optimizer: the learning rate and the decay of the
+# gradient average (Adam's b1, SGD's momentum) or of RMSProp's squared one.
+DEFAULT_TUNED = {
+    "sgd": ("lr", "momentum"),
+    "rmsprop": ("lr", "alpha"),
+    "adam": ("lr", "b1"),
+    "adamw": ("lr", "b1"),
+}
+# Learning-rate ranges, wide enough to hold both failure modes: too small
+# (no progress in the steps given) and too large. SGD's steps scale with the
+# gradient: on a quadratic it blows up beyond lr = 2 (1 + momentum) / L (on the
+# diabetes data 2/L = 0.57; on Rosenbrock from (-1.2, 1) it diverges from a
+# few thousandths on), so the top of its range shows that edge. Adam's and
+# RMSProp's steps are about lr whatever the gradient: they do not diverge on
+# these problems, but a large lr makes them hop around the minimum instead.
+LR_RANGE = {"sgd": (1e-5, 1.0), "rmsprop": (1e-4, 10.0), "adam": (1e-4, 10.0)}
+LR_RANGE["adamw"] = LR_RANGE["adam"]
+# (low, high, log) of every other numeric hyperparameter.
+HYPER_RANGE = {
+    "b1": (0.0, 0.99, False),
+    "b2": (0.9, 0.9999, False),
+    "momentum": (0.0, 0.99, False),
+    "dampening": (0.0, 0.99, False),
+    "alpha": (0.5, 0.999, False),
+    "eps": (1e-10, 1e-2, True),
+    "weight_decay": (1e-6, 1.0, True),
+    "steps": (10, 1000, True),
+}
+HYPER_LABEL = {
+    "lr": "learning rate lr",
+    "b1": "b1, decay of Adam's gradient average",
+    "b2": "b2, decay of Adam's squared-gradient average",
+    "momentum": "momentum",
+    "dampening": "dampening",
+    "alpha": "alpha, decay of RMSProp's squared-gradient average",
+    "eps": "eps",
+    "weight_decay": "weight decay",
+    "steps": "optimizer steps",
+    "batch_size": "minibatch size (rows)",
+}
+SPACE_HELP = (
+    "which hyperparameters to tune, comma-separated: NAME (its default range), "
+    "NAME=LOW:HIGH or NAME=LOW:HIGH:log (a real range; an integer one for steps "
+    "and batch_size), or NAME=A|B|C (choices; quote it in a shell). Names: the "
+    "optimizer's fields, steps, and batch_size for linear regression. Default: "
+    "lr and b1 (Adam, AdamW), lr and momentum (SGD), lr and alpha (RMSProp). "
+    "Default ranges: lr log [1e-5, 1] for SGD, log [1e-4, 10] otherwise; "
+    + ", ".join(
+        f"{k} {'log ' if log else ''}[{lo:g}, {hi:g}]"
+        for k, (lo, hi, log) in HYPER_RANGE.items()
+    )
+    + ", batch_size log [1, rows]; a switch (amsgrad, nesterov, ...) is False|True"
+)
+
+
+def add_search(commands) -> None:
+    """Add ``hpo search``: tune hyperparameters, a table, a comparison, plots."""
+    p = commands.add_parser(
+        "search",
+        help="tune an optimizer's hyperparameters with grid, random or Bayesian search",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Tune an optimizer's hyperparameters on a problem. Every trial trains\n"
+            "from scratch for --steps steps and is scored on the validation rows\n"
+            "(on an analytic surface: by its final loss). Prints the trials, the\n"
+            "best hyperparameters and, for linear regression, a comparison with\n"
+            "the closed-form least-squares solution on the validation and test\n"
+            "rows; writes results.json, trials.csv and plots to --out.\n\n"
+            "With no options: Adam's lr and b1 on the diabetes data, 30 trials of\n"
+            "Bayesian search."
+        ),
+        epilog=(
+            "examples:\n"
+            "  hpo search --strategy grid --points 12\n"
+            "  hpo search --optimizer sgd --problem rosenbrock --strategy random "
+            "--trials 60\n"
+            "  hpo search --space 'lr,b1=0.5|0.9|0.99' --strategy grid\n"
+            "  hpo search --storage trials.jsonl   # Ctrl-C, then the same again: "
+            "it resumes"
+        ),
+    )
+    problem = p.add_argument_group("problem")
+    known = ", ".join([*DATA_PROBLEMS, *surfaces.names()])
+    problem.add_argument(
+        "--problem",
+        default="diabetes",
+        type=_search_problem_name,
+        metavar="NAME",
+        help=f"one of: {known}. diabetes: least squares with an intercept on the "
+        "shipped data, split into train/validation/test rows; synthetic: the same "
+        f"on make_regression(n={SYNTHETIC['n']}, d={SYNTHETIC['d']}, "
+        f"noise={SYNTHETIC['noise']:g}); a surface: the final loss from its start "
+        "(default: diabetes)",
+    )
+    problem.add_argument(
+        "--seed",
+        type=_seed,
+        default=0,
+        help="seeds the split (and the synthetic data), the strategy and the "
+        "minibatches (default: 0)",
+    )
+    tuning = p.add_argument_group("search")
+    tuning.add_argument(
+        "--optimizer",
+        default="adam",
+        type=_optimizer_name,
+        metavar="NAME",
+        help=f"one of: {', '.join(OPTIMIZERS)} (default: adam)",
+    )
+    tuning.add_argument(
+        "--strategy",
+        default="bayes",
+        choices=STRATEGIES,
+        help="grid: a product grid, trained in one vectorized run; random: uniform "
+        "(log-uniform on log ranges), ten at a time; bayes: a Gaussian process "
+        "and expected improvement, one at a time (default: bayes)",
+    )
+    tuning.add_argument(
+        "--trials",
+        type=_positive_int,
+        metavar="N",
+        help=f"trials to run (default: {DEFAULT_TRIALS}; for grid: the whole grid, "
+        "N stops it after its first N points)",
+    )
+    tuning.add_argument(
+        "--points",
+        type=_positive_int,
+        metavar="P",
+        help=f"grid only: values per dimension (default: {MAX_GRID_POINTS}, fewer "
+        f"when the grid would exceed {MAX_GRID_SIZE} points)",
+    )
+    tuning.add_argument(
+        "--steps",
+        type=_positive_int,
+        default=DEFAULT_SEARCH_STEPS,
+        metavar="N",
+        help=f"optimizer steps per trial (default: {DEFAULT_SEARCH_STEPS})",
+    )
+    tuning.add_argument("--space", type=_space_items, metavar="SPEC", help=SPACE_HELP)
+    running = p.add_argument_group("running")
+    running.add_argument(
+        "--storage",
+        type=Path,
+        metavar="FILE",
+        help="append every finished trial to FILE (JSON Lines) and resume from it: "
+        "rerun the same command after Ctrl-C or a crash and it goes on where it "
+        "stopped (--trials may grow); the options it was started with are kept "
+        "in FILE.settings.json and checked (default: no storage)",
+    )
+    running.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="train N trials at a time in N processes (default: 1, in this process, "
+        "where grid and random batches are vectorized instead)",
+    )
+    output = p.add_argument_group("output")
+    output.add_argument(
+        "--out",
+        type=Path,
+        default=Path("hpo-search-results"),
+        metavar="DIR",
+        help="directory for results.json, trials.csv, best_so_far.png and (two "
+        "tuned hyperparameters) loss_surface.png (default: hpo-search-results)",
+    )
+    output.add_argument(
+        "--no-plot", action="store_true", help="write no plots (faster)"
+    )
+    p.set_defaults(run=run_search, parser=p)
+
+
+def run_search(args, parser) -> int:
+    """Build the objective, space and strategy; run the search; report; write files."""
+    _check_search_args(args, parser)
+    problem = _search_problem(args.problem, args.seed)
+    objective = TrainedLoss(
+        args.optimizer,
+        problem.train,
+        val=problem.val,
+        test=problem.test,
+        steps=args.steps,
+        seed=args.seed,
+    )
+    space = _search_space(args, objective, problem, parser)
+    strategy = _strategy(args, space)
+    n_trials = args.trials or (
+        len(strategy.points) if args.strategy == "grid" else DEFAULT_TRIALS
+    )
+    if args.storage is not None:
+        _check_storage(args, space, parser)
+    print(_search_header(args, problem, space, strategy, n_trials))
+    print(flush=True)
+    try:
+        result = _run_search(args, objective, strategy, n_trials)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        if args.storage is not None:
+            print(
+                f"the finished trials are in {args.storage}; run the same command "
+                "again to resume",
+                file=sys.stderr,
+            )
+        return 130
+    except ValueError as error:  # the runner refuses a storage file of another search
+        if args.storage is None:
+            raise
+        parser.error(f"argument --storage: {error}")
+    print(_trials_table(result, space, problem))
+    print()
+    print(_search_summary(result, space, problem, objective))
+    written = _write_search_files(args, result, space, problem, objective)
+    print()
+    print(f"wrote to {args.out}: {', '.join(path.name for path in written)}")
+    return 0
+
+
+def _check_search_args(args, parser) -> None:
+    """Option combinations and paths, before any work."""
+    if args.points is not None and args.strategy != "grid":
+        parser.error("argument --points: only for --strategy grid")
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"argument --out: {args.out} exists and is not a directory")
+    if args.storage is not None:
+        if args.storage.is_dir():
+            parser.error(f"argument --storage: {args.storage} is a directory")
+        if not args.storage.parent.is_dir():
+            parser.error(
+                f"argument --storage: directory {args.storage.parent} does not exist"
+            )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Problem:
+    """What a search tunes on: the training surface, held-out data, a description."""
+
+    name: str
+    train: surfaces.Surface
+    val: surfaces.LinearRegression | None
+    test: surfaces.LinearRegression | None
+    about: str
+
+    @property
+    def linreg(self) -> bool:
+        return self.val is not None
+
+
+def _search_problem(name, seed) -> _Problem:
+    """The data split into train/validation/test, or an analytic surface."""
+    if name not in DATA_PROBLEMS:
+        s = surfaces.get(name)
+        start = ", ".join(f"{v:.4g}" for v in np.asarray(s.start, dtype=float))
+        about = (
+            f"problem: {name} (d = {s.dim}); a trial's score is the loss f(x_T) "
+            f"after the steps from x0 = ({start}); minimum f* = {s.minimum:.6g}"
+        )
+        return _Problem(name, s, None, None, about)
+    if name == "diabetes":
+        X, y, _ = surfaces.load_diabetes(scaled=True)
+        source = f"diabetes (Efron et al. 2004), {X.shape[1]} standardized features"
+    else:
+        X, y, _ = surfaces.make_regression(**SYNTHETIC, rng=seed)
+        source = (
+            f"synthetic, make_regression(n={SYNTHETIC['n']}, d={SYNTHETIC['d']}, "
+            f"noise={SYNTHETIC['noise']:g}, rng={seed})"
+        )
+    part = surfaces.split(X, y, rng=seed)
+    # The diabetes targets (25 to 346) are not centred: the model needs an intercept.
+    train, val, test = (
+        surfaces.LinearRegression(Xp, yp, intercept=True)
+        for Xp, yp in (
+            (part.X_train, part.y_train),
+            (part.X_val, part.y_val),
+            (part.X_test, part.y_test),
+        )
+    )
+    about = (
+        f"data: {source} + intercept; split(seed={seed}): train {train.n}, "
+        f"validation {val.n}, test {test.n} rows\n"
+        "score: validation loss (1/2n)||Xw - y||^2 of the weights trained from w = 0"
+    )
+    return _Problem(name, train, val, test, about)
+
+
+def _search_space(args, objective, problem, parser) -> dict:
+    """The dimensions to tune: ``--space``, or the optimizer's defaults."""
+    items = args.space or [(name, None) for name in DEFAULT_TUNED[args.optimizer]]
+    space = {}
+    for name, spec in items:
+        if name not in objective.names:
+            parser.error(
+                f"argument --space: {args.optimizer} has no hyperparameter {name!r}; "
+                f"valid: {', '.join(objective.names)}"
+            )
+        if name in space:
+            parser.error(f"argument --space: {name!r} is given twice")
+        try:
+            space[name] = _dimension(name, spec, args.optimizer, problem)
+        except (TypeError, ValueError) as error:
+            parser.error(f"argument --space: {name}: {error}")
+    return space
+
+
+def _dimension(name, spec, optimizer, problem):
+    """One dimension of the space from its ``--space`` item (``None``: the default)."""
+    flags = OPTIMIZERS[optimizer].FLAGS
+    integer = name in ("steps", "batch_size")
+    if spec is None:
+        if name in flags:
+            return Categorical([False, True])
+        if name == "lr":
+            return Real(*LR_RANGE[optimizer], log=True)
+        if name == "batch_size":
+            return Integer(1, problem.train.n, log=True)
+        low, high, log = HYPER_RANGE[name]
+        return (Integer if integer else Real)(low, high, log=log)
+    if "|" in spec:
+        return Categorical([_choice(text, name in flags) for text in spec.split("|")])
+    parts = spec.split(":")
+    if len(parts) not in (2, 3) or len(parts) == 3 and parts[2].lower() != "log":
+        raise ValueError(f"expected LOW:HIGH, LOW:HIGH:log or A|B|C, got {spec!r}")
+    if name in flags:
+        raise ValueError(f"{name} is a switch: write {name} or {name}=False|True")
+    convert = int if integer else float
+    try:
+        low, high = convert(parts[0]), convert(parts[1])
+    except ValueError:
+        kind = "integers" if integer else "numbers"
+        raise ValueError(f"LOW and HIGH must be {kind}, got {spec!r}") from None
+    return (Integer if integer else Real)(low, high, log=len(parts) == 3)
+
+
+def _choice(text, flag):
+    """A categorical choice from text: a bool for a switch, else a number if it is one."""
+    word = text.strip()
+    if flag or word.lower() in ("true", "false"):
+        if word.lower() not in ("true", "false"):
+            raise ValueError(f"a switch takes True or False, got {word!r}")
+        return word.lower() == "true"
+    for convert in (int, float):
+        try:
+            return convert(word)
+        except ValueError:
+            pass
+    return word
+
+
+def _grid_points(space) -> int:
+    """Default points per dimension: at most 10, the grid at most ~1000 points."""
+    k = sum(not isinstance(d, Categorical) for d in space.values())
+    points = MAX_GRID_POINTS
+    while points > 2 and points**k > MAX_GRID_SIZE:
+        points -= 1
+    return points
+
+
+def _strategy(args, space):
+    """The strategy object for ``--strategy``, seeded by ``--seed``."""
+    if args.strategy == "grid":
+        return GridSearch(space, args.points or _grid_points(space))
+    if args.strategy == "random":
+        return RandomSearch(space, seed=args.seed, batch_size=RANDOM_BATCH)
+    # One proposal per round, each using every result so far; with N workers,
+    # N proposals per round (the GP's constant liar), one per process.
+    return BayesSearch(space, seed=args.seed, batch_size=args.workers)
+
+
+def _settings(args) -> dict:
+    """What must not change between runs sharing a storage file."""
+    return {
+        "problem": args.problem,
+        "optimizer": args.optimizer,
+        "strategy": args.strategy,
+        "steps": args.steps,
+        "seed": args.seed,
+        "points": args.points,
+    }
+
+
+def _settings_path(storage: Path) -> Path:
+    return storage.with_name(storage.name + ".settings.json")
+
+
+def _check_storage(args, space, parser) -> None:
+    """Refuse to resume a storage file of another search; record the settings of a new one.
+
+    The runner refuses a file written for another space or strategy, or
+    whose replay proposes other points, before it writes anything; the
+    space is checked here too, so the error comes before any output. The
+    problem, the steps per trial and the seed of the data are the CLI's to
+    check (the trials of one file must score one objective): they are kept
+    beside the file, in ``FILE.settings.json``.
+    """
+    path, now = _settings_path(args.storage), _settings(args)
+    if args.storage.exists():
+        stored_space = _stored_space(args.storage)
+        current = json.loads(json.dumps(space_spec(space)))
+        if stored_space is not None and stored_space != current:
+            parser.error(
+                f"argument --storage: {args.storage} was written for another search "
+                f"space ({_fmt_spec(stored_space)}; now {_fmt_spec(current)}); rerun "
+                "with the same --space and --optimizer, or use another file"
+            )
+    if args.storage.exists() and path.exists():
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            parser.error(f"argument --storage: cannot read {path}: {error}")
+        changed = [k for k in now if stored.get(k) != now[k]]
+        if changed:
+            diff = "; ".join(f"{k} {stored.get(k)} then, {now[k]} now" for k in changed)
+            parser.error(
+                f"argument --storage: {args.storage} holds trials of another search "
+                f"({diff}); rerun with the same options, or use another file"
+            )
+    else:
+        path.write_text(json.dumps(now, indent=1) + "\n", encoding="utf-8")
+
+
+def _stored_space(storage: Path):
+    """The space spec in the header line of a storage file (``None`` if unreadable).
+
+    An unreadable file is left to the runner, whose errors say more.
+    """
+    try:
+        with storage.open("rb") as file:
+            header = json.loads(file.readline())
+        return header["space"] if isinstance(header, dict) else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _fmt_spec(spec) -> str:
+    """A stored space spec as text: ``lr in [0.0001, 10] (log scale), b1 in ...``."""
+    if not isinstance(spec, dict):
+        return repr(spec)
+    parts = []
+    for name, d in spec.items():
+        if isinstance(d, dict) and d.get("type") == "categorical":
+            parts.append(f"{name} in {{{', '.join(map(str, d['choices']))}}}")
+        elif isinstance(d, dict) and {"low", "high"} <= set(d):
+            bounds = (
+                f"{d['low']}..{d['high']}"
+                if d.get("type") == "integer"
+                else (f"[{d['low']:g}, {d['high']:g}]")
+            )
+            parts.append(f"{name} in {bounds}{' (log scale)' if d.get('log') else ''}")
+        else:
+            parts.append(f"{name}: {d}")
+    return ", ".join(parts)
+
+
+def _run_search(args, objective, strategy, n_trials):
+    """Run the search: in this process, or with a process pool for ``--workers``."""
+    kwargs = {"storage": args.storage, "progress": True}
+    if args.workers == 1:
+        return run(objective, strategy, n_trials, **kwargs)
+    with concurrent.futures.ProcessPoolExecutor(args.workers) as executor:
+        return run(objective, strategy, n_trials, executor=executor, **kwargs)
+
+
+# ---------------------------------------------------------------- search output
+
+
+def _search_header(args, problem, space, strategy, n_trials) -> str:
+    """Lines above the table: what is tuned, on what, and how."""
+    optimizer = OPTIMIZERS[args.optimizer].__name__
+    how = {
+        "grid": "grid search",
+        "random": "random search",
+        "bayes": "Bayesian search (Gaussian process, expected improvement)",
+    }[args.strategy]
+    trials = f"{n_trials} trials"
+    if args.strategy == "grid":
+        shape = " x ".join(
+            str(len({_key(p[name]) for p in strategy.points})) for name in space
+        )
+        trials = f"a {shape} grid, {min(n_trials, len(strategy.points))} trials"
+    parallel = f", {args.workers} processes" if args.workers > 1 else ""
+    steps = "tuned steps" if "steps" in space else f"{args.steps} steps"
+    lines = [
+        f"hpo search: {optimizer} on {args.problem}, {how}, {trials} of "
+        f"{steps} (seed {args.seed}{parallel})",
+        problem.about,
+        "space: " + ", ".join(_fmt_dimension(n, d) for n, d in space.items()),
+    ]
+    if args.storage is not None:
+        stored = _stored_trials(args.storage)
+        state = f"{stored} trials stored, resuming" if stored else "a new search"
+        lines.append(f"storage: {args.storage} ({state})")
+    return "\n".join(lines)
+
+
+def _stored_trials(storage: Path) -> int:
+    """How many trials a storage file holds (its lines after the header)."""
+    if not storage.exists():
+        return 0
+    with storage.open("rb") as file:
+        return max(sum(1 for line in file if line.endswith(b"\n")) - 1, 0)
+
+
+def _key(value):
+    """A hashable key telling ``True`` from ``1`` (as the space does)."""
+    return (type(value) is bool, value)
+
+
+def _fmt_dimension(name, dim) -> str:
+    """``lr in [0.0001, 10] (log)``, ``k in 1..9``, ``amsgrad in {False, True}``."""
+    if isinstance(dim, Categorical):
+        return f"{name} in {{{', '.join(map(str, dim.choices))}}}"
+    scale = " (log scale)" if dim.log else ""
+    if isinstance(dim, Integer):
+        return f"{name} in {dim.low}..{dim.high}{scale}"
+    return f"{name} in [{dim.low:g}, {dim.high:g}]{scale}"
+
+
+def _fmt_param(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _value_name(problem) -> str:
+    return "val loss" if problem.linreg else "final loss"
+
+
+# Longer tables repeat their header every so many rows.
+HEADER_EVERY = 50
+
+
+def _trials_table(result, space, problem) -> str:
+    """One row per trial, in order: hyperparameters, value, status, seconds."""
+    best = result.best
+    headers = ["trial", *space, _value_name(problem), "status", "seconds", ""]
+    numeric = [True, *(not isinstance(d, Categorical) for d in space.values())]
+    numeric += [True, False, True, False]
+    rows = []
+    for t in result.trials:
+        value = f"{t.value:.6g}" if t.status == "ok" else "-"
+        mark = "<- best" if best is not None and t.index == best.index else ""
+        params = [_fmt_param(t.params[name]) for name in space]
+        rows.append([str(t.index), *params, value, t.status, f"{t.seconds:.4f}", mark])
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells):
+        return "  ".join(
+            c.rjust(w) if right else c.ljust(w)
+            for c, w, right in zip(cells, widths, numeric, strict=True)
+        ).rstrip()
+
+    lines = [line(headers), line(["-" * w for w in widths])]
+    for i, row in enumerate(rows):
+        if i and i % HEADER_EVERY == 0:
+            lines.append(line(headers))
+        lines.append(line(row))
+    return "\n".join(lines)
+
+
+def _search_summary(result, space, problem, objective) -> str:
+    """Counts, the best hyperparameters, and the comparison with the closed form."""
+    n = len(result.trials)
+    ok = n - result.n_diverged - result.n_failed
+    lines = [
+        f"{n} trials: {ok} ok, {result.n_diverged} diverged, {result.n_failed} failed"
+    ]
+    failures = {t.message for t in result.trials if t.status == "failed"}
+    for message in sorted(failures)[:3]:
+        lines.append(f"  failed: {message}")
+    best = result.best
+    if best is None:
+        lines.append("no trial ended with a finite value: no best hyperparameters")
+        return "\n".join(lines)
+    params = ", ".join(f"{k}={_fmt_param(v)}" for k, v in best.params.items())
+    lines.append(
+        f"best hyperparameters (trial {best.index}): {params}; "
+        f"{_value_name(problem)} {best.value:.6g}"
+    )
+    lines.append("")
+    if not problem.linreg:
+        f_star = problem.train.minimum
+        lines.append(
+            f"known minimum f* = {f_star:.6g}; the best trial ends "
+            f"{best.value - f_star:.3g} above it"
+        )
+        return "\n".join(lines)
+    closed = objective.closed_form()
+    optimizer = objective.optimizer.__name__
+    table = [
+        ["", "validation loss", "test loss"],
+        [
+            f"tuned {optimizer} (trial {best.index})",
+            f"{best.value:.6g}",
+            f"{result.test_score:.6g}",
+        ],
+        ["closed form (lstsq)", f"{closed['val']:.6g}", f"{closed['test']:.6g}"],
+    ]
+    widths = [max(len(r[i]) for r in table) for i in range(3)]
+    for row in table:
+        lines.append(
+            "  ".join(
+                [row[0].ljust(widths[0])]
+                + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+            )
+        )
+    lines.append(
+        "(the closed form is the exact minimizer of the training loss; the test\n"
+        "rows are used once, to score the best trial after the search)"
+    )
+    if best.value < closed["val"] and result.test_score < closed["test"]:
+        lines.append(
+            "the tuned run beats the closed form on validation and on test: stopping\n"
+            "short of the training minimum acted as a regularizer"
+        )
+    elif best.value < closed["val"]:
+        lines.append(
+            "the tuned run beats the closed form on validation but not on test: its\n"
+            "edge was partly fitted to the validation rows, by choosing among trials"
+        )
+    return "\n".join(lines)
+
+
+def _write_search_files(args, result, space, problem, objective) -> list:
+    """results.json, trials.csv and the plots in ``--out``; the paths written."""
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    document = {
+        "command": "hpo search",
+        "settings": {**_settings(args), "trials": len(result.trials)},
+        "space": space_spec(space),
+        "split": None,
+        "closed_form": None,
+        "minimum": None,
+        "best_params": None if result.best is None else result.best.params,
+        "best_value": None if result.best is None else result.best.value,
+        **json.loads(result.to_json()),
+    }
+    if problem.linreg:
+        document["split"] = {
+            "train": problem.train.n,
+            "val": problem.val.n,
+            "test": problem.test.n,
+        }
+        document["closed_form"] = objective.closed_form()
+    else:
+        document["minimum"] = problem.train.minimum
+    written = [out / "results.json", out / "trials.csv"]
+    written[0].write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    result.to_csv(written[1])
+    if not args.no_plot:
+        written += _save_search_plots(args, result, space, problem, objective)
+    return written
+
+
+def _save_search_plots(args, result, space, problem, objective) -> list:
+    """The best-so-far figure, and the heat map for two tuned hyperparameters."""
+    values = np.array([t.value for t in result.trials])
+    status = [t.status for t in result.trials]
+    optimizer = objective.optimizer.__name__
+    steps = "tuned steps" if "steps" in space else f"{args.steps} steps"
+    title = (
+        f"{optimizer} on {args.problem}: {args.strategy} search, "
+        f"{len(values)} trials of {steps}"
+    )
+    if problem.linreg:
+        ylabel = "validation loss, (1/2n)||Xw - y||²"
+        reference = (objective.closed_form()["val"], "closed-form weights (lstsq)")
+    else:
+        # The gap to the known minimum, positive, so a log scale can show it;
+        # below float64's resolution of f* it is rounding noise: floored there.
+        f_star = problem.train.minimum
+        floor = np.finfo(float).eps * max(abs(f_star), 1.0)
+        with np.errstate(invalid="ignore"):  # inf - f* stays inf, nan stays nan
+            values = np.where(
+                np.isfinite(values), np.maximum(values - f_star, floor), values
+            )
+        ylabel = "final loss above the minimum, f(x_T) - f*"
+        reference = None
+    written = [args.out / "best_so_far.png"]
+    fig = trials_figure(
+        values, status=status, title=title, ylabel=ylabel, reference=reference
+    )
+    fig.savefig(written[0])
+    if len(space) == 2:
+        labels = {name: HYPER_LABEL.get(name, name) for name in space}
+        fig = loss_surface_figure(
+            space,
+            [t.params for t in result.trials],
+            values,
+            status=status,
+            labels=labels,
+            title=title,
+            colorbar_label=ylabel,
+        )
+        written.append(args.out / "loss_surface.png")
+        fig.savefig(written[1])
+    return written
+
+
+def _search_problem_name(text: str) -> str:
+    key = text.strip().lower().replace("-", "_")
+    if key not in DATA_PROBLEMS and key not in surfaces.names():
+        known = ", ".join([*DATA_PROBLEMS, *surfaces.names()])
+        raise argparse.ArgumentTypeError(f"unknown problem {text!r}; known: {known}")
+    return key
+
+
+def _optimizer_name(text: str) -> str:
+    key = text.strip().lower()
+    if key not in OPTIMIZERS:
+        raise argparse.ArgumentTypeError(
+            f"unknown optimizer {text!r}; known: {', '.join(OPTIMIZERS)}"
+        )
+    return key
+
+
+def _space_items(text: str) -> list:
+    """``"lr=1e-4:1:log,b1"`` -> ``[("lr", "1e-4:1:log"), ("b1", None)]`` (syntax only)."""
+    items = []
+    for item in text.split(","):
+        name, _, spec = item.partition("=")
+        name = name.strip()
+        if not name.isidentifier() or "=" in item and not spec.strip():
+            raise argparse.ArgumentTypeError(
+                f"expected NAME, NAME=LOW:HIGH[:log] or NAME=A|B|C separated by "
+                f"commas, got {item!r} in {text!r}"
+            )
+        items.append((name, spec.strip() or None))
+    return items
+
+
+COMMANDS = (add_descend, add_search)

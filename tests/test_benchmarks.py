@@ -1,8 +1,10 @@
 """`python -m benchmarks --quick` runs end to end: tables on stdout, strict JSON on disk.
 
 The benchmarks assert nothing about speed, and neither does this test: it
-checks that the harness runs, prints its tables, and writes every expected
-key, with and without torch, so the benchmarks cannot rot.
+checks that the harness runs every suite (optimizers, search), prints its
+tables, and writes every expected key, with and without the peers (torch,
+optuna), so the benchmarks cannot rot. Targets are checked to be computed
+from the measurements, not to be met.
 """
 
 import importlib.util
@@ -14,16 +16,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HAS_TORCH = importlib.util.find_spec("torch") is not None
+HAS_OPTUNA = importlib.util.find_spec("optuna") is not None
 OPTIMIZERS = {"SGD", "SGD momentum=0.9", "RMSProp", "Adam", "AdamW"}
 DIMS = {2, 1_000, 1_000_000}
-# Run the package's __main__ with `import torch` failing, as if not installed
-# (an import hook: a None in sys.modules would break SciPy's own torch check).
+PROBLEMS = ["Branin", "Hartmann6", "Adam on diabetes"]
+OURS = ["grid", "random", "bayes"]
+# Run the package's __main__ with `import torch` and `import optuna` failing, as
+# if not installed (an import hook: a None in sys.modules would break SciPy's
+# own torch check).
 WITHOUT_TORCH = """
 import importlib.abc, runpy, sys
 
 class NoTorch(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
-        if name.split(".")[0] == "torch":
+        if name.split(".")[0] in ("torch", "optuna"):
             raise ModuleNotFoundError(f"No module named {name!r} (hidden)")
 
 sys.meta_path.insert(0, NoTorch())
@@ -83,9 +89,86 @@ def _check_common(stdout, data):
     return steps, rosen
 
 
+def _check_search(stdout, data, optuna, gp):
+    """The search suite's three tables; ``optuna``/``gp``: whether those peers ran."""
+    tables = data["suites"]["search"]["tables"]
+    assert [t["name"] for t in tables] == [
+        "search_quality",
+        "search_overhead",
+        "grid_evaluation",
+    ]
+    quality, overhead, grid = tables
+    for text in ("| problem | strategy | regret @ ", "| strategy | per trial (median)"):
+        assert text in stdout
+    assert "| evaluation | whole grid |" in stdout
+    methods = OURS + ["optuna TPE"] * optuna + ["optuna GP"] * gp
+    assert [(r["problem"], r["method"]) for r in quality["rows"]] == [
+        (p, m) for p in PROBLEMS for m in methods
+    ]
+    budgets = [
+        int(k.split("_")[1]) for k in quality["columns"] if k.startswith("regret_")
+    ]
+    assert budgets == sorted(budgets) and max(budgets) <= 25  # quick mode
+    (seeds,) = {r["seeds"] for r in quality["rows"] if r["method"] != "grid"}
+    assert seeds >= 2
+    for row in quality["rows"]:
+        assert row["seeds"] == (1 if row["method"] == "grid" else seeds)
+        for b in budgets:
+            r = row[f"regret_{b}"]
+            assert len(r["values"]) == row["seeds"]
+            assert r["q1"] <= r["median"] <= r["q3"] and math.isfinite(r["median"])
+            if row["problem"] != "Adam on diabetes":  # a known global minimum
+                assert min(r["values"]) >= -1e-9
+        # more evaluations never raise the best value found
+        medians = [row[f"regret_{b}"]["median"] for b in budgets]
+        assert row["method"] == "grid" or medians == sorted(medians, reverse=True)
+        gp_rows = [
+            q
+            for q in quality["rows"]
+            if q["problem"] == row["problem"] and q["method"] == "optuna GP"
+        ]
+        has_target = row["method"] == "bayes" and row["problem"] != PROBLEMS[2] and gp
+        assert ("target" in row) == bool(has_target)
+        if has_target:
+            ours = row[f"regret_{max(budgets)}"]["median"]
+            theirs = gp_rows[0][f"regret_{max(budgets)}"]["median"]
+            assert row["target"] == {
+                "ours": ours,
+                "optuna_gp": theirs,
+                "met": ours <= theirs,
+            }
+    assert [r["method"] for r in overhead["rows"]] == ["random", "bayes"] + methods[3:]
+    for row in overhead["rows"]:
+        assert len(row["times"]) == row["trials"] and row["median"] > 0
+    bayes = overhead["rows"][1]
+    assert ("target" in bayes) == gp
+    if gp:
+        ratio = overhead["rows"][-1]["median"] / bayes["median"]
+        assert bayes["target"] == {"ratio": ratio, "required": 1.0, "met": ratio >= 1}
+    rows = {r["method"]: r for r in grid["rows"]}
+    assert list(rows) == ["batched", "loop"] + ["optuna"] * optuna
+    batched = rows["batched"]["time"]["median"]
+    for name, required in (("loop", 5.0), ("optuna", 10.0)):
+        if name in rows:
+            row = rows[name]
+            ratio = row["time"]["median"] / batched
+            assert row["target"] == {
+                "ratio": ratio,
+                "required": required,
+                "met": ratio >= required,
+            }
+            # the same grid, the same values up to rounding, the same best point
+            assert row["median_rel"] < 1e-9 and row["n_inf"] == 0
+            assert row["best_params"] == rows["batched"]["best_params"]
+            assert math.isclose(row["best"], rows["batched"]["best"], rel_tol=1e-9)
+
+
 def test_quick_run_prints_tables_and_writes_json(tmp_path):
     stdout, data = _run(tmp_path)
     steps, rosen = _check_common(stdout, data)
+    _check_search(stdout, data, optuna=HAS_OPTUNA, gp=HAS_OPTUNA and HAS_TORCH)
+    if not HAS_OPTUNA:
+        assert "optuna is not installed" in stdout
     if not HAS_TORCH:
         assert "torch is not installed" in stdout
         return
@@ -111,9 +194,11 @@ def test_quick_run_prints_tables_and_writes_json(tmp_path):
         )
 
 
-def test_quick_run_without_torch_skips_its_columns(tmp_path):
+def test_quick_run_without_torch_or_optuna_skips_their_columns(tmp_path):
     stdout, data = _run(tmp_path, "--repeats", "1", hide_torch=True)
     steps, rosen = _check_common(stdout, data)
+    _check_search(stdout, data, optuna=False, gp=False)
+    assert stdout.count("optuna is not installed") == 3  # a note under each table
     assert data["environment"]["torch"] is None
     assert stdout.count("torch is not installed") == 2  # a note under each table
     assert "torch foreach=False" not in stdout

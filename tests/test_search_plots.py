@@ -17,9 +17,18 @@ from search.plots import (
     descend_figure,
     distance_to_nearest,
     image_formats,
+    loss_surface_figure,
+    plot_best_so_far,
     plot_contour_paths,
     plot_loss_curves,
+    plot_loss_surface,
+    plot_trials,
+    running_best,
+    trial_status,
+    trials_figure,
+    value_ceiling,
 )
+from search.space import Categorical, Integer, Real, grid
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -200,3 +209,219 @@ def test_descend_figure_floors_the_gap_at_the_resolution_of_f_star():
     np.testing.assert_array_equal(still.get_ydata(), floor)
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
     assert "float64 resolution of $f^*$" in labels
+
+
+# ------------------------------------------------------------ the outer loop
+
+
+def labels_of(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def line_labelled(ax, prefix):
+    return next(line for line in ax.get_lines() if line.get_label().startswith(prefix))
+
+
+def test_running_best_by_hand():
+    values = [np.nan, 5.0, np.inf, 7.0, 2.0, np.nan, 3.0]
+    expected = [np.inf, 5.0, 5.0, 5.0, 2.0, 2.0, 2.0]
+    np.testing.assert_array_equal(running_best(values), expected)
+    assert running_best([]).shape == (0,)
+
+
+def test_trial_status_from_values_or_given():
+    assert trial_status([1.0, np.inf, np.nan]).tolist() == ["ok", "diverged", "failed"]
+    assert trial_status([np.inf], ["failed"]).tolist() == ["failed"]
+    with pytest.raises(ValueError, match="one entry per value"):
+        trial_status([1.0, 2.0], ["ok"])
+
+
+def test_value_ceiling_is_headroom_decades_above_the_median():
+    assert value_ceiling([1.0, 2.0, 3.0, np.inf, np.nan]) == 2000.0  # median 2
+    assert value_ceiling([-3.0, -1.0, -2.0]) == -1.0  # median <= 0: the largest
+    assert value_ceiling([np.inf]) == np.inf
+
+
+@pytest.mark.filterwarnings("error")
+def test_best_so_far_median_and_band_over_seeds():
+    # three seeds of different lengths; the band is the 25th to 75th percentile
+    runs = [[4.0, 2.0, 3.0, 1.0], [5.0, np.inf, 0.5], [np.nan, 3.0, 2.5, 2.0]]
+    ax = axes()
+    curves = plot_best_so_far(ax, {"random": runs})
+    # running minima: [4, 2, 2, 1], [5, 5, 0.5], [inf, 3, 2.5, 2]; medians by hand,
+    # the last of the two seeds that reach trial 3
+    expected = [5.0, 3.0, 2.0, 1.5]
+    # quartiles (linear interpolation): of (2, 3, 5) 2.5 and 4; of (1, 2) 1.25, 1.75
+    np.testing.assert_allclose(curves["random"], expected)
+    median = line_labelled(ax, "random (median of 3 seeds)")
+    np.testing.assert_allclose(median.get_ydata(), expected)
+    assert "random: percentiles 25 to 75" in labels_of(ax)
+    band = next(c for c in ax.collections if c.get_label().startswith("random:"))
+    edge = band.get_paths()[0].vertices[:, 1]
+    assert np.nanmin(edge) == pytest.approx(1.25) and np.nanmax(edge) == pytest.approx(
+        4.0
+    )
+    assert ax.get_yscale() == "linear"  # 1.25 to 5 (and an inf): less than 5x
+
+
+def test_best_so_far_single_run_is_its_running_minimum_on_a_log_axis():
+    values = np.array([100.0, 30.0, 50.0, 1.0, 2.0])
+    ax = axes()
+    plot_best_so_far(ax, {"grid": [values]}, start=1)
+    (line,) = ax.get_lines()
+    np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(line.get_ydata(), [100, 30, 30, 1, 1])
+    assert ax.get_yscale() == "log" and labels_of(ax) == ["grid"]
+
+
+@pytest.mark.filterwarnings("error")
+def test_trials_mark_diverged_failed_and_off_scale_trials():
+    values = np.array([5.0, np.inf, 3.0, np.nan, 1e162, 4.0, np.inf])
+    fig = Figure(layout="constrained")
+    ax = fig.subplots()
+    plot_trials(ax, values, reference=(3.5, "closed form"))
+    labels = labels_of(ax)
+    assert "diverged (2)" in labels and "failed (1)" in labels
+    assert "off the scale, > 4.5e+03 (1)" in labels  # 1000 x median(3, 4, 5, 1e162)
+    assert "best: trial 2, 3" in labels and "closed form" in labels
+    # the dots are the values on the scale, at their trial index
+    dots = line_labelled(ax, "trial")
+    assert dots.get_xydata().tolist() == [[0, 5.0], [2, 3.0], [5, 4.0]]
+    # the best so far: nan (not drawn) never happens here: trial 0 is ok
+    best = line_labelled(ax, "best so far")
+    np.testing.assert_array_equal(best.get_ydata(), [5, 5, 3, 3, 3, 3, 3])
+    # diverged marks sit at the top strip, at their trial index
+    diverged = line_labelled(ax, "diverged")
+    assert diverged.get_xdata().tolist() == [1, 6]
+    low, high = ax.get_ylim()
+    assert low < 3.0 and 5.0 < high < 1e162
+    assert png_bytes(fig)[:8] == PNG
+
+
+@pytest.mark.filterwarnings("error")
+def test_trials_of_a_single_trial_and_of_only_diverged_ones():
+    ax = axes()
+    plot_trials(ax, [2.5])
+    assert "best: trial 0, 2.5" in labels_of(ax)
+    low, high = ax.get_ylim()
+    assert low < 2.5 < high
+    ax = axes()
+    plot_trials(ax, [np.inf, np.nan, np.inf])
+    assert labels_of(ax) == ["diverged (2)", "failed (1)"]
+    assert png_bytes(ax.figure)[:8] == PNG
+
+
+def test_trials_switch_to_a_log_axis_when_values_span_decades():
+    ax = axes()
+    plot_trials(ax, [1000.0, 10.0, 1.0])
+    assert ax.get_yscale() == "log"
+    ax = axes()
+    plot_trials(ax, [3.0, 2.0, 1.5])
+    assert ax.get_yscale() == "linear"
+
+
+SPACE2 = {"lr": Real(1e-4, 1.0, log=True), "b1": Real(0.0, 0.9)}
+
+
+@pytest.mark.filterwarnings("error")
+def test_loss_surface_of_a_grid_is_the_grid_itself():
+    params = grid(SPACE2, 3)  # last dimension fastest
+    values = np.array([9.0, 8.0, 7.0, 6.0, np.inf, 4.0, 3.0, 2.0, np.nan])
+    fig = Figure(layout="constrained")
+    ax = fig.subplots()
+    mesh = plot_loss_surface(ax, SPACE2, params, values)
+    # rows are b1 (y), columns lr (x): the value at (lr_i, b1_j) is values[3 i + j]
+    z = mesh.get_array().reshape(3, 3)
+    expected = values.reshape(3, 3).T  # (lr, b1) -> (b1, lr)
+    ok = np.isfinite(expected)
+    np.testing.assert_array_equal(z.data[ok], expected[ok])
+    assert z.mask.tolist() == (~ok).tolist()
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
+    # cell edges midway between grid values (in log for lr): 1e-4 .. 1 padded
+    assert ax.get_xlim() == pytest.approx((10**-5, 10**1))
+    assert ax.get_ylim() == pytest.approx((-0.225, 1.125))
+    labels = labels_of(ax)
+    assert "diverged (1)" in labels and "failed (1)" in labels
+    assert "best, 2" in labels
+    assert mesh.norm.vmin == 2.0 and mesh.norm.vmax == 9.0
+    assert type(mesh.norm).__name__ == "LogNorm"
+    assert png_bytes(fig)[:8] == PNG
+
+
+@pytest.mark.filterwarnings("error")
+def test_loss_surface_of_scattered_trials_with_diverged_ones():
+    rng = np.random.default_rng(0)
+    params = [
+        {"lr": float(10 ** rng.uniform(-4, 0)), "b1": float(rng.uniform(0, 0.9))}
+        for _ in range(20)
+    ]
+    values = np.array([1.0 + p["b1"] if p["lr"] < 0.1 else np.inf for p in params])
+    fig = loss_surface_figure(SPACE2, params, values, colorbar_label="loss")
+    ax, colorbar = fig.axes
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    n_diverged = int(np.isinf(values).sum())
+    assert f"diverged ({n_diverged})" in labels
+    assert f"trial, coloured by its value ({20 - n_diverged})" in labels
+    assert colorbar.get_ylabel() == "loss"
+    # the axes show the whole search range, a little wider
+    assert ax.get_xlim()[0] < 1e-4 and ax.get_xlim()[1] > 1.0
+    assert png_bytes(fig)[:8] == PNG
+
+
+@pytest.mark.filterwarnings("error")
+def test_loss_surface_with_integer_and_categorical_dimensions():
+    space = {
+        "steps": Integer(10, 1000, log=True),
+        "opt": Categorical(["sgd", "adam", True]),
+    }
+    rng = np.random.default_rng(1)
+    params = [
+        {"steps": int(rng.integers(10, 1001)), "opt": ["sgd", "adam", True][i % 3]}
+        for i in range(7)
+    ]
+    values = np.array([3.0, 1.0, np.nan, 2.0, 5.0, np.inf, 4.0])
+    fig = loss_surface_figure(space, params, values)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["sgd", "adam", "True"]
+    assert ax.get_ylim() == (-0.5, 2.5) and ax.get_xscale() == "log"
+    assert png_bytes(fig)[:8] == PNG
+    # and as a full grid: Integer(1, 3) x Categorical
+    small = {"k": Integer(1, 3), "opt": Categorical(["a", "b"])}
+    ax = axes()
+    mesh = plot_loss_surface(ax, small, grid(small, 3), np.arange(1.0, 7.0))
+    np.testing.assert_array_equal(
+        mesh.get_array().reshape(2, 3), [[1, 3, 5], [2, 4, 6]]
+    )
+
+
+@pytest.mark.filterwarnings("error")
+def test_loss_surface_of_a_single_trial_and_of_none_finite():
+    ax = axes()
+    mappable = plot_loss_surface(ax, SPACE2, [{"lr": 0.01, "b1": 0.5}], [2.0])
+    assert mappable is not None and mappable.norm.vmin < 2.0 < mappable.norm.vmax
+    star = line_labelled(ax, "best")
+    assert star.get_xydata().tolist() == [[0.01, 0.5]]
+    assert png_bytes(ax.figure)[:8] == PNG
+    fig = loss_surface_figure(SPACE2, [{"lr": 0.01, "b1": 0.5}], [np.inf])
+    assert len(fig.axes) == 1  # nothing finite: no colour bar
+    assert png_bytes(fig)[:8] == PNG
+
+
+def test_loss_surface_needs_two_named_dimensions():
+    space = {**SPACE2, "b2": Real(0.9, 0.999)}
+    with pytest.raises(ValueError, match="give names"):
+        plot_loss_surface(axes(), space, [], [])
+    with pytest.raises(ValueError, match="two dimensions"):
+        plot_loss_surface(axes(), space, [], [], names=("lr", "lr"))
+    ax = axes()  # a projection onto two of three dimensions
+    params = [{"lr": 0.01, "b1": 0.1, "b2": 0.95}, {"lr": 0.1, "b1": 0.5, "b2": 0.99}]
+    plot_loss_surface(ax, space, params, [1.0, 2.0], names=("lr", "b2"))
+    assert ax.get_ylabel() == "b2"
+
+
+def test_trials_figure_renders_with_a_legend_below():
+    fig = trials_figure([3.0, np.inf, 1.0], title="t", ylabel="validation loss")
+    (ax,) = fig.axes
+    assert ax.get_title() == "t" and ax.get_ylabel() == "validation loss"
+    assert "diverged (1)" in [t.get_text() for t in fig.legends[0].get_texts()]
+    assert png_bytes(fig)[:8] == PNG

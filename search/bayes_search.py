@@ -1,0 +1,418 @@
+"""Bayesian search: a Gaussian process models the objective, log-EI picks the next point.
+
+Each ``ask`` after the initial design:
+
+1. fits a :class:`~search.gp.GaussianProcess` to the finite results so far
+   (log-transformed where that fits them better, see below);
+2. scores quasi-random candidates and perturbed copies of the best points by
+   log expected improvement (:mod:`search.acquisition`);
+3. polishes the best few candidates, and the best few quasi-random ones
+   (spread out, so that a distant peak of EI is polished too), with
+   L-BFGS-B, using the gradients of the posterior and of log-EI;
+4. proposes the best-scoring candidate not asked or told before.
+
+The encoding (what the GP sees). Each ``Real`` or ``Integer`` dimension is one
+coordinate, its position ``u`` in ``[0, 1]`` (log-warped where asked, see
+:mod:`search.space`). A ``Categorical`` with ``c`` choices is ``c``
+coordinates, one-hot: the distance between two choices is the same for every
+pair, so the GP does not invent an order among them. A candidate anywhere in
+the encoded cube is *snapped* to a feasible point before it is scored: an
+integer's coordinate to the nearest integer's position (the centre of its
+cell), a categorical block to the one-hot vector of its largest entry
+(argmax). So every score is the score of a point that can be proposed.
+Polishing moves the ``Real`` and ``Integer`` coordinates (integers are
+snapped after); a candidate's categorical block is held fixed, since a
+relaxed one-hot vector between two choices means nothing to the objective
+(the candidates already try every choice).
+
+The output transform. Losses of good and bad hyperparameters often differ by
+orders of magnitude, and a GP fitted to the raw values spends itself on the
+large ones; a log compresses them. But on a smooth surface whose minimum is
+near zero, the log turns the minimum into a sharp spike that the GP models
+badly. So ``log_transform="auto"`` (the default) lets the data decide: it
+fits the GP to ``y`` and to ``log(y)`` and keeps the one under which the
+observed ``y`` are more likely, comparing the GP's log marginal likelihood
+plus the log-Jacobian of the map ``y -> t`` (Box and Cox's criterion, 1964,
+with the GP as the model); this costs a second GP fit per proposal.
+``True`` always takes the log, ``False`` never.
+The log is ``log(y)`` when all ``y > 0`` and ``log(y - min(y) + c)``,
+``c = median(y) - min(y)``, otherwise: the shift keeps the best point from
+becoming an outlier at ``log(0)``. The GP standardizes whatever it is given.
+
+Failed (``nan``) and diverged (``inf``) results are left out of the model
+(an infinite value would wreck the standardization) but stay in ``seen``, so
+they are never proposed again.
+
+Batches (``ask(n)`` with ``n > 1``, and points asked but not yet told) use
+the constant liar (Ginsbourger et al. 2010): each pending point is given the
+value ``min(y)`` in a copy of the data (with the hyperparameters fitted to
+the real data), which removes its neighbourhood's improvement, and the next
+point is chosen against that. So ``n`` distinct points come out.
+
+Everything random (the Sobol scrambling, the GP restarts, the perturbations)
+comes from ``self.rng``: replaying the same ``ask``/``tell`` sequence with
+the same seed gives the same proposals.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.optimize
+from scipy.stats import qmc
+
+from search.acquisition import log_expected_improvement
+from search.gp import GaussianProcess
+from search.space import Categorical, Integer, from_unit, param_key
+from search.strategy import Strategy, check_count
+
+# Integers with at most this many values are snapped exactly when scored;
+# wider ones are nearly continuous and are only rounded when proposed.
+MAX_SNAP = 4096
+# Size up to which an all-discrete space is enumerated instead of sampled.
+MAX_ENUMERATE = 4096
+TINY = np.finfo(float).tiny
+# Perturbed copies of the best results among the candidates: N_LOCAL around
+# each of the N_TOP best, Gaussian with these standard deviations in turn.
+# They refine an incumbent more finely than the Sobol points' spacing.
+N_TOP, N_LOCAL, SCALES = 5, 32, (0.01, 0.03, 0.1)
+
+
+class BayesSearch(Strategy):
+    """Gaussian-process Bayesian search with log expected improvement.
+
+    Parameters
+    ----------
+    space : dict
+        Name -> ``Real``/``Integer``/``Categorical``.
+    seed : None, int or np.random.Generator
+        The only source of randomness.
+    n_initial : int, optional
+        Proposals from a scrambled Sobol sequence before the model takes
+        over (default ``max(5, 2 k)`` for ``k`` dimensions). The model also
+        waits for two finite results.
+    batch_size : int, default 1
+        Proposals per round of the runner.
+    log_transform : {"auto", True, False}, default "auto"
+        Model ``log(y)`` (shifted when some ``y <= 0``) instead of ``y``:
+        when the data are likelier so (``"auto"``, see the module docstring),
+        always, or never.
+    n_candidates : int, default 2048
+        Quasi-random candidates scored per proposal.
+    n_polish : int, default 5
+        Best candidates, and best quasi-random candidates, polished with
+        L-BFGS-B (``0``: none).
+    n_restarts : int, default 1
+        Random restarts of the GP's hyperparameter fit (besides its fixed
+        start and the previous fit's hyperparameters).
+
+    Attributes
+    ----------
+    gp : GaussianProcess
+        The model of the last model-based proposal.
+
+    References
+    ----------
+    .. [1] J. Snoek, H. Larochelle and R. P. Adams, "Practical Bayesian
+       optimization of machine learning algorithms", NeurIPS 2012.
+    .. [2] D. Ginsbourger, R. Le Riche and L. Carraro, "Kriging is well-suited
+       to parallelize optimization", in Computational Intelligence in
+       Expensive Optimization Problems, Springer, 2010 (constant liar).
+    .. [3] S. Ament et al., "Unexpected improvements to expected improvement
+       for Bayesian optimization", NeurIPS 2023 (log-EI).
+
+    Examples
+    --------
+    >>> from search.space import Real
+    >>> s = BayesSearch({"x": Real(-2.0, 2.0)}, seed=0, n_initial=3)
+    >>> for _ in range(8):
+    ...     (p,) = s.ask()
+    ...     s.tell(p, (p["x"] - 1) ** 2)
+    >>> abs(s.best[0]["x"] - 1) < 0.05
+    True
+    """
+
+    def __init__(
+        self,
+        space,
+        seed=None,
+        n_initial=None,
+        batch_size=1,
+        log_transform="auto",
+        n_candidates=2048,
+        n_polish=5,
+        n_restarts=1,
+    ):
+        super().__init__(space, seed=seed, batch_size=batch_size)
+        owner = type(self).__name__
+        k = len(self.space)
+        self.n_initial = (
+            max(5, 2 * k)
+            if n_initial is None
+            else check_count(owner, "n_initial", n_initial)
+        )
+        if log_transform not in (True, False, "auto"):
+            raise ValueError(
+                f"{owner}: log_transform must be True, False or 'auto', got {log_transform!r}"
+            )
+        self.log_transform = log_transform
+        self._kinds = {True: ["log"], False: ["identity"], "auto": ["identity", "log"]}[
+            log_transform
+        ]
+        self._kind = self._kinds[0]
+        self.n_candidates = check_count(owner, "n_candidates", n_candidates)
+        self.n_polish = _check_count0(owner, "n_polish", n_polish)
+        self._layout()
+        self._sobol = qmc.Sobol(k, scramble=True, seed=self.rng)  # initial design
+        self.gp = GaussianProcess(
+            n_restarts=_check_count0(owner, "n_restarts", n_restarts), seed=self.rng
+        )
+        self._X, self._y = [], []  # encodings (K,) and values of the finite results
+        self._pending = {}  # param_key -> encoding of points asked, not yet told
+        self._n_asked = 0
+        self._theta = {}  # kind of transform -> fitted hyperparameters
+        self._n_fitted = 0  # number of results they were fitted to
+
+    # ------------------------------------------------------------- encoding
+
+    def _layout(self):
+        """Columns of each dimension in the encoding, and the snapping tables."""
+        self._cols, self._centers, start = [], {}, 0
+        self._finite_size = 1
+        categorical = []
+        for dim in self.space.values():
+            width = len(dim.choices) if isinstance(dim, Categorical) else 1
+            self._cols.append(slice(start, start + width))
+            categorical += [isinstance(dim, Categorical)] * width
+            if isinstance(dim, Integer):
+                size = dim.high - dim.low + 1
+                if size <= MAX_SNAP:
+                    values = range(dim.low, dim.high + 1)
+                    self._centers[start] = np.array([dim.to_unit(v) for v in values])
+                self._finite_size *= size
+            elif isinstance(dim, Categorical):
+                self._finite_size *= width
+            else:
+                self._finite_size = math.inf
+            start += width
+        self._width = start  # K, the GP's input dimension
+        self._categorical = np.array(categorical)  # (K,) one-hot columns
+
+    def encode(self, params) -> np.ndarray:
+        """The GP input ``(K,)`` of ``params``: positions, and one-hot blocks for categoricals."""
+        e = np.zeros(self._width)
+        for (name, dim), cols in zip(self.space.items(), self._cols, strict=True):
+            u = dim.to_unit(params[name])
+            if isinstance(dim, Categorical):
+                e[cols.start + int(u * len(dim.choices))] = 1.0  # u = (i + 0.5) / c
+            else:
+                e[cols.start] = u
+        return e
+
+    def decode(self, e) -> dict:
+        """The params dict of an encoding ``(K,)`` (categorical block by argmax)."""
+        u = [
+            (np.argmax(e[cols]) + 0.5) / len(dim.choices)
+            if isinstance(dim, Categorical)
+            else e[cols.start]
+            for dim, cols in zip(self.space.values(), self._cols, strict=True)
+        ]
+        return from_unit(self.space, u)
+
+    def snap(self, E) -> np.ndarray:
+        """Snap encodings ``(m, K)`` to feasible points: integers to cell centres, one-hot by argmax."""
+        E = np.clip(E, 0.0, 1.0)
+        for dim, cols in zip(self.space.values(), self._cols, strict=True):
+            if isinstance(dim, Categorical):
+                block = E[:, cols]  # (m, c)
+                E[:, cols] = np.arange(block.shape[1]) == block.argmax(axis=1)[:, None]
+            elif cols.start in self._centers:
+                centers = self._centers[cols.start]
+                i = np.searchsorted((centers[1:] + centers[:-1]) / 2, E[:, cols.start])
+                E[:, cols.start] = centers[i]
+        return E
+
+    # ------------------------------------------------------------ ask / tell
+
+    def ask(self, n=1) -> list[dict]:
+        """Up to ``n`` new distinct proposals (fewer only when the space is exhausted)."""
+        n = self.check_n(n)
+        proposals = []
+        for _ in range(n):
+            initial = self._n_asked < self.n_initial or len(self._y) < 2
+            params = self._initial() if initial else self._from_model()
+            if params is None:
+                params = self._any_unseen()
+            if params is None:
+                break
+            self._n_asked += 1
+            self._pending[param_key(self.space, params)] = self.encode(params)
+            proposals.append(params)
+        return proposals
+
+    def tell(self, params, value) -> None:
+        """Record ``value``; only a finite one enters the model."""
+        super().tell(params, value)
+        self._pending.pop(param_key(self.space, params), None)
+        if math.isfinite(value):
+            self._X.append(self.encode(params))
+            self._y.append(float(value))
+
+    def _initial(self):
+        """The next new point of the scrambled Sobol sequence (bounded tries)."""
+        for _ in range(64):
+            params = from_unit(self.space, self._sobol.random(1)[0])
+            if self.claim(params):
+                return params
+        return None
+
+    def _any_unseen(self):
+        """A new point when the usual proposals are all taken: enumerate or sample."""
+        if self._finite_size <= MAX_ENUMERATE:
+            for e in self.rng.permutation(self._all_points()):
+                params = self.decode(e)
+                if self.claim(params):
+                    return params
+            return None
+        for _ in range(256):
+            params = self.decode(self.snap(self.rng.random((1, self._width)))[0])
+            if self.claim(params):
+                return params
+        return None
+
+    def _all_points(self) -> np.ndarray:
+        """Every point of a finite space, encoded: ``(size, K)``."""
+        axes = []
+        for dim in self.space.values():
+            if isinstance(dim, Categorical):
+                axes.append(np.eye(len(dim.choices)))
+            else:
+                axes.append(
+                    np.array([[dim.to_unit(v)] for v in range(dim.low, dim.high + 1)])
+                )
+        grids = np.meshgrid(*[np.arange(len(a)) for a in axes], indexing="ij")
+        return np.hstack([a[g.ravel()] for a, g in zip(axes, grids, strict=True)])
+
+    # ----------------------------------------------------------------- model
+
+    def transform(self, y, kind=None):
+        """The modelled values ``t`` of ``y`` and ``sum(log(dt/dy))``.
+
+        ``kind`` is ``"identity"`` or ``"log"`` (``log(y)`` if all ``y > 0``,
+        else the shifted log of the module docstring); default: the kind in use.
+        """
+        y = np.asarray(y, dtype=float)
+        kind = self._kind if kind is None else kind
+        if kind == "identity":
+            return y, 0.0
+        shift = 0.0 if y.min() > 0 else y.min() - max(np.median(y) - y.min(), TINY)
+        return np.log(y - shift), -np.log(y - shift).sum()
+
+    def _fit(self):
+        """Fit the GP to the results, then condition it on the pending points (constant liar).
+
+        With ``log_transform="auto"`` both kinds are fitted and the one under
+        which the original ``y`` are more likely wins: the GP's log marginal
+        likelihood of ``t`` plus the log-Jacobian of ``y -> t`` (Box and Cox's
+        criterion; standardization is part of the map).
+        """
+        X, y = np.array(self._X), np.array(self._y)  # (n, K), (n,)
+        if len(y) != self._n_fitted:  # new results: refit the hyperparameters
+            evidence = {}
+            for kind in self._kinds:
+                t, log_jac = self.transform(y, kind)
+                self.gp.fit(X, t, theta=self._theta.get(kind))
+                self._theta[kind] = self.gp.theta
+                e = self.gp.lml - len(y) * np.log(self.gp.y_std) + log_jac
+                evidence[kind] = e if np.isfinite(e) else -np.inf
+            self._kind = max(evidence, key=evidence.get)  # first on ties
+            self._n_fitted = len(y)
+        if self._pending:
+            X = np.vstack([X, *self._pending.values()])
+            y = np.concatenate([y, np.full(len(self._pending), y.min())])
+        t, _ = self.transform(y)
+        self.gp.fit(X, t, theta=self._theta[self._kind], optimize=False)
+        return t.min()
+
+    def _from_model(self):
+        """The best-scoring new candidate by log-EI, or ``None``."""
+        best = self._fit()
+        E = self._candidates()
+        score = self._score(E, best)
+        E, score = self._polish(E, score, best)
+        for i in np.argsort(-score, kind="stable"):
+            params = self.decode(E[i])
+            if self.claim(params):
+                return params
+        return None
+
+    def _score(self, E, best):
+        mean, std = self.gp.predict(E)
+        return log_expected_improvement(mean, std, best)
+
+    def _candidates(self) -> np.ndarray:
+        """Snapped candidates ``(m, K)``: Sobol points, then perturbed best points.
+
+        A finite space of at most ``n_candidates`` points is enumerated
+        instead.
+        """
+        if self._finite_size <= self.n_candidates:
+            return self._all_points()
+        m = math.ceil(math.log2(self.n_candidates))
+        sobol = qmc.Sobol(self._width, scramble=True, seed=self.rng).random_base2(m)
+        X = np.array(self._X)
+        top = X[np.argsort(self._y, kind="stable")[:N_TOP]]  # (b, K)
+        scale = np.resize(SCALES, N_LOCAL)[:, None, None]  # (N_LOCAL, 1, 1)
+        noise = self.rng.standard_normal((N_LOCAL, *top.shape))
+        local = top + scale * noise  # (N_LOCAL, b, K)
+        return self.snap(
+            np.vstack([sobol[: self.n_candidates], local.reshape(-1, self._width)])
+        )
+
+    def _polish(self, E, score, best):
+        """Polish the best candidates by L-BFGS-B on log-EI; append the results.
+
+        The candidates are polished together, as one problem whose objective
+        is the sum of their (independent) negative log-EIs: one call of the
+        model per iteration instead of one per candidate.
+        """
+        if self.n_polish == 0 or self._finite_size <= self.n_candidates:
+            return E, score
+        order = np.argsort(-score, kind="stable")
+        sobol = order[order < self.n_candidates]  # the first rows are Sobol points
+        X0 = E[np.union1d(order[: self.n_polish], sobol[: self.n_polish])]  # (p, K)
+        # categorical columns stay put: their bounds are their values
+        low = np.where(self._categorical, X0, 0.0).ravel()
+        high = np.where(self._categorical, X0, 1.0).ravel()
+
+        def negative(x):
+            X = x.reshape(X0.shape)
+            mean, std, dmean, dstd = self.gp.predict(X, return_grad=True)
+            value, d_mean, d_std = log_expected_improvement(
+                mean, std, best, return_grad=True
+            )
+            # at a result itself (std = 0, mean = best) there is no improvement
+            value = np.where(np.isfinite(value), value, -1e4)
+            grad = d_mean[:, None] * dmean + d_std[:, None] * dstd  # (p, K)
+            return -value.sum(), -grad.ravel()
+
+        res = scipy.optimize.minimize(
+            negative,
+            X0.ravel(),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=np.column_stack([low, high]),
+            options={"maxiter": 100},
+        )
+        P = self.snap(res.x.reshape(X0.shape))
+        return np.vstack([E, P]), np.concatenate([score, self._score(P, best)])
+
+
+def _check_count0(owner, name, value) -> int:
+    """An int ``>= 0``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{owner}: {name} must be an int, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
+    return int(value)

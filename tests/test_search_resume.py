@@ -1,0 +1,397 @@
+"""Tests of run(..., storage=...): a durable trial log, and resuming from it.
+
+The oracle is the same search run without interruption: a search resumed
+from a log cut anywhere (at a trial boundary, in the middle of a line, or by
+a real SIGKILL of a running process) must end with the same trials, having
+re-evaluated exactly the trials the log had lost and none other.
+"""
+
+import concurrent.futures
+import functools
+import json
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import search.runner
+from search.bayes_search import BayesSearch
+from search.runner import grid_search, random_search, run
+from search.space import Integer, Real
+from tests._resume_script import BATCH_SIZE
+from tests._search_helpers import (
+    SPACE,
+    Adaptive,
+    Batched,
+    Counting,
+    ListStrategy,
+    bowl,
+    flaky,
+    key,
+    read_lines,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+N = 8
+
+
+@functools.cache
+def full_log(batch_size, seed=0, n=N):
+    """An uninterrupted search with storage: (result, the log's lines as bytes)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "full.jsonl"
+        result = run(flaky, Adaptive(seed=seed, batch_size=batch_size), n, storage=path)
+        return result, path.read_bytes().splitlines(keepends=True)
+
+
+def resume(path, batch_size, seed=0, n=N):
+    objective = Counting(flaky)
+    result = run(objective, Adaptive(seed=seed, batch_size=batch_size), n, storage=path)
+    return result, objective.calls
+
+
+def check_log(path, result):
+    """The log holds a header and each trial of ``result`` once, as returned."""
+    header, *rows = read_lines(path)
+    assert header["format"] == "hpo-trials" and header["version"] == 1
+    assert sorted(row["index"] for row in rows) == list(range(len(result.trials)))
+    stored = {row["index"]: search.runner.Trial.from_dict(row) for row in rows}
+    assert [stored[t.index] for t in result.trials] == result.trials
+
+
+# ------------------------------------------------------------ the log
+
+
+def test_every_trial_is_fsynced_before_it_is_told(tmp_path, monkeypatch):
+    path = tmp_path / "trials.jsonl"
+    strategy = Adaptive(seed=0, batch_size=3)
+    seen = []  # at each fsync: (lines on disk, results told so far)
+    fsync = os.fsync
+
+    def recording_fsync(fd):
+        fsync(fd)
+        if stat.S_ISREG(os.fstat(fd).st_mode):  # not the directory's fsync
+            seen.append((len(path.read_bytes().splitlines()), len(strategy.history)))
+
+    monkeypatch.setattr(search.runner.os, "fsync", recording_fsync)
+    result = run(flaky, strategy, 7, storage=path)
+    # one fsync per line (header, then 7 trials), each after its line was flushed
+    assert [lines for lines, _ in seen] == list(range(1, 9))
+    # trial i (line i + 2) is on disk before the strategy is told about it
+    assert all(told <= lines - 2 for lines, told in seen[1:])
+    check_log(path, result)
+    assert read_lines(path)[0]["space"] == search.runner.space_spec(SPACE)
+
+
+def test_log_lines_are_strict_json(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    points = [{"x": x, "n": 2, "kind": "a"} for x in (-0.9, 0.0, 0.9)]
+    result = run(flaky, ListStrategy(points), 3, storage=path)
+    assert [t.status for t in result.trials] == ["diverged", "ok", "failed"]
+    for line in path.read_text().splitlines():
+        json.loads(line, parse_constant=lambda c: pytest.fail(f"non-JSON {c}"))
+
+
+# ------------------------------------------------------------ resume in-process
+
+
+@given(
+    batch_size=st.integers(1, 4),
+    k=st.integers(0, N),
+    cut=st.sampled_from([None, "mid-line", "garbage"]),
+)
+def test_resume_after_a_crash_gives_the_uninterrupted_trials(batch_size, k, cut):
+    with tempfile.TemporaryDirectory() as directory:
+        full, lines = full_log(batch_size)
+        path = Path(directory) / "crashed.jsonl"
+        torn = b""  # what the crash left of line k + 1
+        if cut == "mid-line" and k < N:
+            torn = lines[k + 1][: len(lines[k + 1]) // 2]
+        elif cut == "garbage" and k < N:
+            torn = b"\x00\x00\x00\n"  # blocks allocated but never written
+        path.write_bytes(b"".join(lines[: k + 1]) + torn)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result, calls = resume(path, batch_size)
+        assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
+        assert result.trials[:k] == full.trials[:k]  # read back, seconds and all
+        assert calls == [t.params for t in full.trials[k:]]  # only the lost ones
+        check_log(path, result)
+        messages = [str(w.message) for w in caught]
+        if torn:
+            assert messages == [
+                f"{path}: line {k + 2} is incomplete (a crash while writing it?); "
+                "it is skipped and will be overwritten"
+            ]
+        else:
+            assert messages == []
+
+
+def test_resume_of_a_finished_search_evaluates_nothing(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    full = run(flaky, Adaptive(seed=0, batch_size=3), N, storage=path)
+    before = path.read_bytes()
+    result, calls = resume(path, 3)
+    assert calls == [] and result.trials == full.trials
+    assert path.read_bytes() == before
+
+
+def test_a_torn_tail_is_cut_off_even_when_nothing_is_left_to_run(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    full = run(flaky, Adaptive(seed=0), N, storage=path)
+    complete = path.read_bytes()
+    path.write_bytes(complete + b'{"index": 99, "params": {"x": 0.1' + b" " * 500)
+    with pytest.warns(UserWarning, match=f"line {N + 2} is incomplete"):
+        result, calls = resume(path, 1)
+    assert calls == [] and result.trials == full.trials
+    assert path.read_bytes() == complete
+
+
+def test_resume_with_more_trials_continues(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    run(flaky, Adaptive(seed=0), 5, storage=path)
+    result, calls = resume(path, 1, n=9)
+    full = run(flaky, Adaptive(seed=0), 9)
+    assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
+    assert len(calls) == 4
+    check_log(path, result)
+
+
+def test_a_log_longer_than_n_trials_is_returned_whole(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    full = run(flaky, Adaptive(seed=0, batch_size=3), N, storage=path)
+    result, calls = resume(path, 3, n=2)
+    assert calls == [] and result.trials == full.trials
+
+
+def test_a_header_cut_by_a_crash_starts_afresh(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    path.write_bytes(b'{"format": "hpo-tri')
+    with pytest.warns(UserWarning, match="line 1 is incomplete"):
+        result, calls = resume(path, 2)
+    assert len(calls) == N
+    check_log(path, result)
+
+
+def test_an_empty_file_starts_afresh(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    path.touch()
+    result, calls = resume(path, 2)
+    assert len(calls) == N
+    check_log(path, result)
+
+
+def test_resume_with_the_real_random_search(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    full = random_search(flaky, SPACE, 9, seed=4, batch_size=2)
+    random_search(flaky, SPACE, 5, seed=4, batch_size=2, storage=path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:5]) + lines[5][:10])  # 4 trials and a torn line
+    objective = Counting(flaky)
+    with pytest.warns(UserWarning, match="line 6 is incomplete"):
+        result = random_search(objective, SPACE, 9, seed=4, batch_size=2, storage=path)
+    assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
+    assert objective.calls == [t.params for t in full.trials[4:]]
+    check_log(path, result)
+
+
+def test_resume_a_grid_evaluates_the_lost_points_in_one_batch(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    full = grid_search(Batched(), SPACE, points=2, storage=path)  # 2 x 2 x 3 points
+    assert len(full.trials) == 12 and full.n_failed == 0
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:4]))  # header + 3 trials
+    objective = Batched()
+    result = grid_search(objective, SPACE, points=2, storage=path)
+    assert objective.batch_calls == [9] and objective.calls == 0
+    assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
+    assert {t.round for t in result.trials} == {0}
+    check_log(path, result)
+
+
+def sleepy(params):
+    """``bowl`` after a pause that shrinks with x: later points finish first."""
+    time.sleep(0.02 * (1 - params["x"]))
+    return bowl(params)
+
+
+def test_trials_are_logged_as_they_finish_and_resume_from_any_prefix(tmp_path):
+    points = [{"x": x, "n": 2, "kind": "a"} for x in (-1.0, 0.0, 1.0, 0.5)]
+    path = tmp_path / "trials.jsonl"
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        full = run(
+            sleepy, ListStrategy(points, batch_size=4), 4, executor=pool, storage=path
+        )
+    lines = path.read_bytes().splitlines(keepends=True)
+    order = [json.loads(line)["index"] for line in lines[1:]]
+    assert sorted(order) == [0, 1, 2, 3] and order != [0, 1, 2, 3]
+    for k in range(5):
+        path.write_bytes(b"".join(lines[: k + 1]))
+        objective = Counting(bowl)
+        result = run(objective, ListStrategy(points, batch_size=4), 4, storage=path)
+        assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
+        assert sorted(p["x"] for p in objective.calls) == sorted(
+            points[i]["x"] for i in order[k:]
+        )
+
+
+# ------------------------------------------------------------ refusals
+
+
+def refused(path, error, match, strategy, objective=bowl):
+    before = path.read_bytes()
+    with pytest.raises(error, match=match):
+        run(objective, strategy, N, storage=path)
+    assert path.read_bytes() == before  # byte for byte
+
+
+@pytest.fixture
+def log(tmp_path):
+    """A log of 5 trials for Adaptive(seed=0), with a torn last line."""
+    path = tmp_path / "trials.jsonl"
+    run(flaky, Adaptive(seed=0), 5, storage=path)
+    with open(path, "ab") as f:
+        f.write(b'{"index": 5, "par')
+    return path
+
+
+def test_another_space_is_refused_and_the_file_untouched(log):
+    space = {**SPACE, "x": Real(-2.0, 1.0)}
+    match = rf"{re.escape(str(log))} was written for another search space \('x': file .*'low': -1.0"
+    with pytest.warns(UserWarning, match="incomplete"):
+        refused(log, ValueError, match, Adaptive(space, seed=0))
+    space = {**SPACE, "extra": Integer(0, 3)}
+    with pytest.warns(UserWarning, match="incomplete"):
+        refused(log, ValueError, r"'extra': file None, now", Adaptive(space, seed=0))
+
+
+def test_another_seed_is_refused_and_the_file_untouched(log):
+    with pytest.warns(UserWarning, match="incomplete"):
+        refused(log, ValueError, "a different seed or settings", Adaptive(seed=1))
+
+
+def test_another_strategy_is_refused(log):
+    class Other(Adaptive):
+        pass
+
+    with pytest.warns(UserWarning, match="incomplete"):
+        refused(log, ValueError, "written by Adaptive, not by Other", Other(seed=0))
+
+
+def test_a_used_strategy_is_refused(log):
+    strategy = Adaptive(seed=0)
+    strategy.tell(strategy.ask(1)[0], 1.0)
+    refused(log, ValueError, "must be freshly built", strategy)
+
+
+def test_a_corrupt_line_in_the_middle_is_refused(log):
+    lines = log.read_bytes().splitlines(keepends=True)
+    log.write_bytes(b"".join([lines[0], lines[1], b"oops\n", *lines[3:]]))
+    match = f"{re.escape(str(log))}: line 3 is not a JSON object"
+    refused(log, ValueError, match, Adaptive(seed=0))
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda rows: rows[:2] + rows[5:], "rounds .* are not 0, 1, 2"),  # batch 1
+        (lambda rows: rows[:3] + rows[2:], "trial 1 is stored twice"),
+        (lambda rows: rows[:2] + rows[3:], "round 0 is incomplete but is not the last"),
+    ],
+    ids=["lost rounds", "duplicate", "incomplete round"],
+)
+def test_inconsistent_logs_are_refused(tmp_path, edit, match):
+    path = tmp_path / "trials.jsonl"
+    batch_size = 1 if "rounds" in match else 3
+    run(flaky, Adaptive(seed=0, batch_size=batch_size), N, storage=path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(edit(lines)))
+    refused(path, ValueError, match, Adaptive(seed=0, batch_size=batch_size))
+
+
+def test_a_file_of_another_format_is_refused(tmp_path):
+    path = tmp_path / "other.jsonl"
+    path.write_text('{"format": "something else"}\n')
+    refused(path, ValueError, "not a trials file", Adaptive(seed=0))
+
+
+# ------------------------------------------------------------ a real crash
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
+    path, n, seed = tmp_path / "trials.jsonl", 60, 3  # 3 s uninterrupted
+    command = [
+        sys.executable,
+        "-m",
+        "tests._resume_script",
+        str(path),
+        str(n),
+        str(seed),
+    ]
+    process = subprocess.Popen([*command, "0.05"], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while not path.exists() or len(path.read_bytes().splitlines()) < 6:
+            assert process.poll() is None, "the search ended before it was killed"
+            assert time.monotonic() < deadline, "the search wrote no trials"
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.kill()  # no-op if already dead
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    survived = []
+    for line in path.read_bytes().split(b"\n")[1:]:
+        try:
+            survived.append(search.runner.Trial.from_dict(json.loads(line)))
+        except ValueError:  # the torn last line, or b"" after the final newline
+            pass
+    assert 5 <= len(survived) < n
+
+    objective = Counting(flaky)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = random_search(
+            objective, SPACE, n, seed=seed, batch_size=BATCH_SIZE, storage=path
+        )
+    full = random_search(flaky, SPACE, n, seed=seed, batch_size=BATCH_SIZE)
+    assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
+    for t in survived:  # no finished trial lost: read back as it was written
+        assert result.trials[t.index] == t
+    survivors = {t.index for t in survived}
+    lost = [t.params for t in full.trials if t.index not in survivors]
+    assert objective.calls == lost  # none repeated
+    check_log(path, result)
+
+
+def test_resume_with_the_real_bayes_search(tmp_path):
+    # Bayesian search learns from every tell: a wrong replay would show.
+    space = {"x": Real(-1.0, 1.0)}
+    path = tmp_path / "trials.jsonl"
+
+    def bayes():  # small settings: the test is about replay, not about the GP
+        return BayesSearch(space, seed=1, batch_size=2, n_candidates=64, n_polish=1)
+
+    full = run(parabola, bayes(), 8, storage=path)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:7]))  # 6 trials: the initial design and one more
+    objective = Counting(parabola)
+    result = run(objective, bayes(), 8, storage=path)
+    assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
+    assert objective.calls == [t.params for t in full.trials[6:]]
+    check_log(path, result)
+
+
+def parabola(params):
+    return (params["x"] - 0.3) ** 2
