@@ -21,3 +21,7 @@ def test_readme_tour_runs_and_its_comments_hold():
     assert lines[1] == "(2001, 400) 63"
     assert 3e-3 < float(lines[2]) < 4e-3
     assert float(lines[3]) < 1e-10  # the closed form, reached
+    closed = namespace["objective"].closed_form()
+    assert namespace["result"].best.value < closed["val"]  # early stopping helps
+    assert abs(float(lines[5].split()[0]) - closed["test"]) < 0.01 * closed["test"]
+    assert lines[6].startswith("400 ") and float(lines[6].split()[1]) < closed["val"]
