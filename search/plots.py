@@ -1000,3 +1000,87 @@ def _legend_below(fig, ax):
         fig.legend(
             handles, labels, loc="outside lower center", ncols=ncols, frameon=False
         )
+
+
+def plot_gp_1d(
+    ax_post, ax_acq, gp, X, y, best, *, x=None, grid=400, xlabel="x", ylabel="value",
+    legend=True,
+):  # fmt: skip
+    """Draw a 1-D Gaussian-process posterior and its expected improvement below it.
+
+    Top (``ax_post``): the posterior mean, a band of two standard deviations
+    either side, and the observations. Bottom (``ax_acq``): the expected
+    improvement below ``best`` (:func:`search.acquisition.expected_improvement`)
+    with its maximizer marked, the point Bayesian search would try next::
+
+        mean, std = gp.predict(u)           u on a grid of [0, 1]
+        band = mean -+ 2 * std
+        EI(u) = std * h((best - mean) / std)
+
+    Parameters
+    ----------
+    ax_post, ax_acq : matplotlib.axes.Axes
+        Where to draw the posterior and the acquisition.
+    gp : search.gp.GaussianProcess
+        A fitted GP on one input dimension, the unit interval.
+    X : array_like
+        ``(n, 1)`` (or ``(n,)``) observed inputs in ``[0, 1]``; ``n >= 1``.
+    y : array_like
+        ``(n,)`` observed values, in the units of the GP's outputs.
+    best : float
+        The value to improve on (usually ``min(y)``).
+    x : callable, optional
+        Maps unit coordinates to the displayed ones (e.g. ``Real.decode``
+        of a log-scaled dimension); default the identity. A log axis is used
+        when the mapped grid is positive and spans more than two decades.
+    grid : int, default 400
+        Grid points.
+    xlabel, ylabel : str
+        Axis labels (``xlabel`` on the bottom panel).
+    legend : bool, default True
+        Draw a legend in each panel.
+
+    Returns
+    -------
+    ndarray
+        ``(grid,)`` expected improvement on the grid.
+    """
+    from search.acquisition import expected_improvement
+
+    X = np.asarray(X, dtype=np.float64).reshape(-1, 1)  # (n, 1)
+    y = np.asarray(y, dtype=np.float64).ravel()  # (n,)
+    if X.shape[0] != y.shape[0] or y.size < 1:
+        raise ValueError(
+            f"plot_gp_1d: X and y must hold the same n >= 1 points, "
+            f"got {X.shape[0]} and {y.size}"
+        )
+    u = np.linspace(0.0, 1.0, grid)  # (grid,)
+    mean, std = gp.predict(u[:, None])  # (grid,) each
+    ei = expected_improvement(mean, std, best)  # (grid,)
+    to_x = (lambda v: v) if x is None else np.vectorize(x, otypes=[float])
+    xs, x_obs = to_x(u), to_x(X[:, 0])
+    log = bool(np.all(xs > 0) and xs.max() > 100 * xs.min())
+    ax_post.fill_between(
+        xs, mean - 2 * std, mean + 2 * std, color="C0", alpha=0.2,
+        label="mean $\\pm$ 2 std",
+    )  # fmt: skip
+    ax_post.plot(xs, mean, color="C0", lw=1.8, label="posterior mean")
+    ax_post.plot(
+        x_obs, y, "o", color="black", ms=6, ls="none", label=f"observed ({y.size})"
+    )
+    ax_post.axhline(best, color="0.4", ls=":", lw=1, label="best so far")
+    ax_acq.fill_between(xs, 0.0, ei, color="C2", alpha=0.3)
+    ax_acq.plot(xs, ei, color="C2", lw=1.6, label="expected improvement")
+    k = int(np.argmax(ei))
+    ax_acq.axvline(xs[k], color="C3", ls="--", lw=1.2, label="next proposal")
+    ax_post.axvline(xs[k], color="C3", ls="--", lw=1.2)
+    for ax in (ax_post, ax_acq):
+        ax.set_xscale("log" if log else "linear")
+        ax.set_xlim(xs[0], xs[-1])
+        ax.grid(True, alpha=0.3)
+        if legend:
+            ax.legend(loc="best", framealpha=0.9, fontsize="small")
+    ax_post.set_ylabel(ylabel)
+    ax_acq.set(xlabel=f"{xlabel} (log scale)" if log else xlabel, ylabel="EI")
+    ax_acq.set_ylim(0.0, max(float(ei.max()), 1e-300) * 1.1)
+    return ei

@@ -20,6 +20,7 @@ from search.plots import (
     loss_surface_figure,
     plot_best_so_far,
     plot_contour_paths,
+    plot_gp_1d,
     plot_loss_curves,
     plot_loss_surface,
     plot_trials,
@@ -425,3 +426,54 @@ def test_trials_figure_renders_with_a_legend_below():
     assert ax.get_title() == "t" and ax.get_ylabel() == "validation loss"
     assert "diverged (1)" in [t.get_text() for t in fig.legends[0].get_texts()]
     assert png_bytes(fig)[:8] == PNG
+
+
+# ------------------------------------------------------------ plot_gp_1d
+
+
+def fitted_gp(X, y):
+    from search.gp import GaussianProcess
+
+    return GaussianProcess(seed=0).fit(np.asarray(X)[:, None], np.asarray(y))
+
+
+@pytest.mark.parametrize(
+    ("X", "y"),
+    [([0.3], [2.0]), ([0.1, 0.5, 0.9], [3.0, 1.0, 2.5]), ([0.0, 1.0], [1.0, 1.0])],
+)
+def test_plot_gp_1d_draws_observations_mean_and_ei(X, y):
+    from search.acquisition import expected_improvement
+
+    gp = fitted_gp(X, y)
+    top, bottom = Figure().subplots(2, 1)
+    ei = plot_gp_1d(top, bottom, gp, X, y, min(y), grid=101)
+    u = np.linspace(0, 1, 101)
+    mean, std = gp.predict(u[:, None])
+    np.testing.assert_allclose(ei, expected_improvement(mean, std, min(y)))
+    assert np.all(ei >= 0)
+    lines = {line.get_label(): line for line in top.get_lines()}
+    np.testing.assert_array_equal(lines[f"observed ({len(y)})"].get_xdata(), X)
+    np.testing.assert_array_equal(lines[f"observed ({len(y)})"].get_ydata(), y)
+    np.testing.assert_allclose(lines["posterior mean"].get_ydata(), mean)
+    proposal = {line.get_label(): line for line in bottom.get_lines()}["next proposal"]
+    assert proposal.get_xdata()[0] == u[np.argmax(ei)]
+    assert PNG == png_bytes(top.figure)[:8]
+
+
+def test_plot_gp_1d_maps_to_a_log_axis():
+    space_lr = Real(1e-4, 10.0, log=True)
+    X, y = [0.2, 0.6], [5.0, 4.0]
+    top, bottom = Figure().subplots(2, 1)
+    plot_gp_1d(top, bottom, fitted_gp(X, y), X, y, 4.0, x=space_lr.from_unit)
+    assert top.get_xscale() == bottom.get_xscale() == "log"
+    np.testing.assert_allclose(bottom.get_xlim(), (1e-4, 10.0), rtol=1e-12)
+    observed = {line.get_label(): line for line in top.get_lines()}["observed (2)"]
+    np.testing.assert_allclose(
+        observed.get_xdata(), [space_lr.from_unit(u) for u in X], rtol=1e-12
+    )
+
+
+def test_plot_gp_1d_rejects_mismatched_data():
+    top, bottom = Figure().subplots(2, 1)
+    with pytest.raises(ValueError, match="same n"):
+        plot_gp_1d(top, bottom, fitted_gp([0.5], [1.0]), [0.5, 0.6], [1.0], 1.0)
