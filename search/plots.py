@@ -446,6 +446,7 @@ def plot_best_so_far(
     band=(25, 75),
     log=None,
     start=0,
+    x=None,
     colors=None,
     xlabel="trial index",
     ylabel="best value so far",
@@ -472,6 +473,10 @@ def plot_best_so_far(
         Log y axis; by default when the values are positive and span a decade.
     start : int, default 0
         The x of the first trial (0: the runner's ``Trial.index``).
+    x : dict of str to array_like, optional
+        Search name -> ``(n,)`` increasing x of each trial, to draw against
+        the compute spent (cumulative seconds, gradient steps) instead of
+        the trial index; a search missing from it uses ``start + index``.
     colors : list of str, optional
         One colour per search; default ``"C0"``, ``"C1"``, ...
     xlabel, ylabel : str
@@ -506,13 +511,22 @@ def plot_best_so_far(
             for q in (50, *(band or (50, 50)))
         ]
         median, lo, hi = (np.where(c > top, np.nan, c) for c in stats)
-        x = start + np.arange(median.size)
+        if x is not None and name in x:
+            xs = np.asarray(x[name], dtype=np.float64).ravel()
+            if xs.size < median.size:
+                raise ValueError(
+                    f"plot_best_so_far: x[{name!r}] has {xs.size} entries "
+                    f"for {median.size} trials"
+                )
+            xs = xs[: median.size]
+        else:
+            xs = start + np.arange(median.size)
         color = colors[i] if colors is not None else f"C{i}"
         label = name if len(runs) == 1 else f"{name} (median of {len(runs)} seeds)"
-        ax.step(x, median, where="post", color=color, lw=2, label=label, zorder=3)
+        ax.step(xs, median, where="post", color=color, lw=2, label=label, zorder=3)
         if band is not None and len(runs) > 1:
             ax.fill_between(
-                x,
+                xs,
                 lo,
                 hi,
                 step="post",

@@ -14,7 +14,8 @@ FIGURES = [
     "05_hyperparameter_surface.png",
     "06_grid_vs_random.png",
     "07_bayes_gp.png",
-    "08_comparison.png",
+    "08_bayes_proposals.png",
+    "09_comparison.png",
 ]
 
 
@@ -35,3 +36,4 @@ def test_walkthrough_quick_writes_every_figure(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == FIGURES
     assert "random wins" in done.stdout
     assert "deterministic: True" in done.stdout
+    assert "on the test rows the tuned model" in done.stdout

@@ -275,6 +275,19 @@ def test_best_so_far_single_run_is_its_running_minimum_on_a_log_axis():
     assert ax.get_yscale() == "log" and labels_of(ax) == ["grid"]
 
 
+def test_best_so_far_against_compute_uses_the_given_x():
+    values = np.array([100.0, 30.0, 50.0, 1.0])
+    seconds = np.array([0.5, 1.0, 4.0, 9.0])  # cumulative compute of each trial
+    ax = axes()
+    plot_best_so_far(ax, {"bayes": [values], "grid": [values]}, x={"bayes": seconds})
+    bayes, grid = ax.get_lines()
+    np.testing.assert_array_equal(bayes.get_xdata(), seconds)
+    np.testing.assert_array_equal(grid.get_xdata(), [0, 1, 2, 3])  # not in x
+    np.testing.assert_array_equal(bayes.get_ydata(), [100, 30, 30, 1])
+    with pytest.raises(ValueError):
+        plot_best_so_far(axes(), {"bayes": [values]}, x={"bayes": seconds[:2]})
+
+
 @pytest.mark.filterwarnings("error")
 def test_trials_mark_diverged_failed_and_off_scale_trials():
     values = np.array([5.0, np.inf, 3.0, np.nan, 1e162, 4.0, np.inf])
