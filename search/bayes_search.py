@@ -162,11 +162,12 @@ class BayesSearch(Strategy):
         ]
         self._kind = self._kinds[0]
         self.n_candidates = check_count(owner, "n_candidates", n_candidates)
-        self.n_polish = _check_count0(owner, "n_polish", n_polish)
+        self.n_polish = check_count(owner, "n_polish", n_polish, low=0)
         self._layout()
         self._sobol = qmc.Sobol(k, scramble=True, seed=self.rng)  # initial design
         self.gp = GaussianProcess(
-            n_restarts=_check_count0(owner, "n_restarts", n_restarts), seed=self.rng
+            n_restarts=check_count(owner, "n_restarts", n_restarts, low=0),
+            seed=self.rng,
         )
         self._X, self._y = [], []  # encodings (K,) and values of the finite results
         self._pending = {}  # param_key -> encoding of points asked, not yet told
@@ -407,12 +408,3 @@ class BayesSearch(Strategy):
         )
         P = self.snap(res.x.reshape(X0.shape))
         return np.vstack([E, P]), np.concatenate([score, self._score(P, best)])
-
-
-def _check_count0(owner, name, value) -> int:
-    """An int ``>= 0``."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{owner}: {name} must be an int, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
-    return int(value)

@@ -23,8 +23,8 @@ import numpy as np
 from search.space import check_space, param_key, to_unit
 
 
-def check_count(owner: str, name: str, value) -> int:
-    """Check that ``value`` is an int ``>= 1`` (a count such as ``n`` or ``batch_size``).
+def check_count(owner: str, name: str, value, low: int = 1) -> int:
+    """Check that ``value`` is an int ``>= low`` (a count such as ``n`` or ``batch_size``).
 
     Examples
     --------
@@ -33,8 +33,8 @@ def check_count(owner: str, name: str, value) -> int:
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{owner}: {name} must be an int, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{owner}: {name} must be >= 1, got {value!r}")
+    if value < low:
+        raise ValueError(f"{owner}: {name} must be >= {low}, got {value!r}")
     return int(value)
 
 
