@@ -47,6 +47,34 @@ class Optimizer:
         columns = tuple(_hyper.column(v) for v in arrays.values())
         object.__setattr__(self, "_columns", columns)
 
+    @classmethod
+    def check_field(cls, name: str, value):
+        """Check one hyperparameter on its own, as construction does; return it.
+
+        Type and valid range of a numeric field (``RANGES``), or a boolean for
+        a switch (``FLAGS``). Rules that tie fields together (SGD's nesterov
+        needs momentum > 0) need the whole optimizer: they are checked when it
+        is built. Lets a caller refuse a search range before any training.
+
+        Examples
+        --------
+        >>> from optim import Adam
+        >>> Adam.check_field("b1", 0.5)
+        0.5
+        >>> Adam.check_field("b1", 1.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: Adam: b1 must be finite and in [0, 1), got 1.0
+        """
+        owner = cls.__name__
+        if name in cls.FLAGS:
+            return _hyper.flag(owner, name, value)
+        if name not in cls.RANGES:
+            known = ", ".join([*cls.RANGES, *cls.FLAGS])
+            raise ValueError(f"{owner}: no hyperparameter {name!r}; known: {known}")
+        low, high, high_open = cls.RANGES[name]
+        return _hyper.number(owner, name, value, low, high, high_open=high_open)
+
     @property
     def batch_shape(self) -> tuple[int, ...]:
         """Broadcast shape of the array-valued hyperparameters (``()`` if all scalar)."""

@@ -9,7 +9,6 @@ optimizer with the proposed hyperparameters and returns the validation loss.
 :func:`run` is the only evaluation loop (batched, parallel, durable).
 """
 
-from search.bayes_search import BayesSearch
 from search.grid_search import GridSearch
 from search.objective import TrainedLoss
 from search.random_search import RandomSearch
@@ -18,6 +17,7 @@ from search.runner import (
     Trial,
     bayes_search,
     grid_search,
+    load,
     random_search,
     run,
 )
@@ -37,6 +37,18 @@ __all__ = [
     "Trial",
     "bayes_search",
     "grid_search",
+    "load",
     "random_search",
     "run",
 ]
+
+
+def __getattr__(name):
+    # BayesSearch needs SciPy's optimizers and Sobol points (about 0.4 s to
+    # import): it is loaded when first used, so `import search` and
+    # `hpo --help` stay fast (PEP 562).
+    if name == "BayesSearch":
+        from search.bayes_search import BayesSearch
+
+        return BayesSearch
+    raise AttributeError(f"module 'search' has no attribute {name!r}")

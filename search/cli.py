@@ -15,8 +15,13 @@ subparser ``p`` and sets ``p.set_defaults(run=..., parser=p)``, where ``run``
 is a function ``run(args, parser) -> int`` (``parser`` for its errors);
 :data:`COMMANDS` lists them, so adding a command is writing one such
 function and appending it there. Matplotlib is imported only when a plot is
-written (in :mod:`search.plots`), so ``import search.cli`` loads NumPy and
-SciPy only.
+written (in :mod:`search.plots`) and SciPy only when a Bayesian search or a
+closed form needs it, so ``hpo --help`` loads NumPy only.
+
+Every error is one line on standard error and exit status 2, checked before
+any training wherever it can be (paths written to, ranges, sizes); warnings
+are one line each (``hpo: warning: ...``); a search whose every trial
+failed exits with status 1.
 
 Examples
 --------
@@ -39,14 +44,16 @@ import concurrent.futures
 import dataclasses
 import json
 import math
+import os
 import sys
+import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 import surfaces
 from optim import OPTIMIZERS, minimize
-from search.bayes_search import BayesSearch
 from search.grid_search import GridSearch
 from search.objective import TrainedLoss
 from search.plots import (
@@ -57,7 +64,7 @@ from search.plots import (
     trials_figure,
 )
 from search.random_search import RandomSearch
-from search.runner import run
+from search.runner import load, run
 from search.space import Categorical, Integer, Real, space_spec
 
 LINREG = "linreg"
@@ -104,15 +111,42 @@ def main(argv=None) -> int:
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.run(args, args.parser)
+    with warnings.catch_warnings():  # restores showwarning on the way out
+        warnings.showwarning = _one_line_warning
+        try:
+            return args.run(args, args.parser)
+        except OSError as error:  # a write that failed after the checks (disk full)
+            args.parser.exit(2, f"hpo {args.command}: error: {error}\n")
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    """Print a warning as ``hpo: warning: message``, without source lines."""
+    print(f"hpo: warning: {message}", file=sys.stderr if file is None else file)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hpo-from-scratch")
+    except PackageNotFoundError:  # run from a source tree that was not installed
+        return "unknown (not installed)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one line: ``hpo search: error: ...``."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the ``hpo`` parser, with one subparser per entry of :data:`COMMANDS`."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hpo",
         description="The two loops of hyperparameter optimization, from scratch.",
     )
+    parser.add_argument("--version", action="version", version=f"hpo {_version()}")
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", title="commands"
     )
@@ -206,11 +240,14 @@ def run_descend(args, parser) -> int:
     for name in args.optimizers:
         optimizer = _optimizer(name, args.lr, surface)
         traces[name] = (optimizer, minimize(surface, x0, optimizer, steps))
-    print(_header(args.surface, surface, x0, steps, info))
-    print()
-    print(_table(surface, traces, args.surface == LINREG))
-    if args.plot is not None:
-        _save_plot(args, parser, surface, x0, steps, traces)
+    # A far start overflows to inf in the table's f(x0) and distances: a
+    # result to print, not a warning (minimize runs under its own errstate).
+    with np.errstate(over="ignore", invalid="ignore"):
+        print(_header(args.surface, surface, x0, steps, info))
+        print()
+        print(_table(surface, traces, args.surface == LINREG))
+        if args.plot is not None:
+            _save_plot(args, parser, surface, x0, steps, traces)
     return 0
 
 
@@ -350,15 +387,55 @@ def _save_plot(args, parser, surface, x0, steps, traces) -> None:
 
 
 def _check_plot_path(path, parser) -> None:
-    """Before training: the directory exists and matplotlib knows the extension."""
-    if not path.parent.is_dir():
-        parser.error(f"argument --plot: directory {path.parent} does not exist")
+    """Before training: matplotlib knows the extension, and the file can be written."""
     known = image_formats()
     if path.suffix.lower().lstrip(".") not in known:
         parser.error(
             f"argument --plot: {str(path)!r} needs an image extension, one of: "
             f"{', '.join(known)}"
         )
+    _check_writable_file(path, "--plot", parser)
+
+
+def _check_writable_file(path: Path, flag: str, parser) -> None:
+    """Before training: file ``path`` can be written, and nothing is changed.
+
+    An existing regular file is opened for appending (its content untouched);
+    for a new one a test file is created and removed beside it.
+    """
+    if path.is_dir():
+        parser.error(f"argument {flag}: {path} is a directory")
+    if path.exists() and not path.is_file():
+        parser.error(f"argument {flag}: {path} is not a regular file")
+    if not path.parent.is_dir():
+        parser.error(f"argument {flag}: directory {path.parent} does not exist")
+    try:
+        if path.exists():
+            with path.open("ab"):
+                pass
+        else:
+            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".hpo-check-"):
+                pass
+    except OSError as error:
+        parser.error(f"argument {flag}: cannot write {path}: {error.strerror}")
+
+
+def _check_writable_dir(path: Path, flag: str, parser) -> None:
+    """Before training: directory ``path`` can be made and written, with no trace.
+
+    A test directory is made and removed in its nearest existing ancestor.
+    """
+    if path.exists() and not path.is_dir():
+        parser.error(f"argument {flag}: {path} exists and is not a directory")
+    ancestor = path
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        parser.error(f"argument {flag}: {ancestor} is not a directory")
+    try:
+        os.rmdir(tempfile.mkdtemp(dir=ancestor, prefix=".hpo-check-"))
+    except OSError as error:
+        parser.error(f"argument {flag}: cannot write in {ancestor}: {error.strerror}")
 
 
 # ---------------------------------------------------------------- option types
@@ -440,7 +517,17 @@ DEFAULT_SEARCH_STEPS = 200
 RANDOM_BATCH = 10
 # Points per dimension of the default grid: at most 10, and at most ~1000 in all.
 MAX_GRID_POINTS = 10
-MAX_GRID_SIZE = 1000
+DEFAULT_GRID_SIZE = 1000
+# Refused before any training, with the count in the message: a grid larger
+# than this (it trains in one vectorized run whose temporaries grow with it:
+# 10,000 configurations of the diabetes problem take about 4 s and 190 MB
+# here, 100,000 would take 2 GB); more steps per trial than this (100,000
+# Adam steps on the diabetes data take about 1.5 s a trial); and a round that
+# would record more losses than this ((steps + 1) per configuration, 8 bytes
+# each: 800 MB).
+MAX_GRID_SIZE = 10_000
+MAX_STEPS = 100_000
+MAX_RECORDED = 10**8
 # The synthetic problem: make_regression(n, d, noise) with the --seed.
 SYNTHETIC = {"n": 200, "d": 10, "noise": 1.0}
 # Tuned by default, per optimizer: the learning rate and the decay of the
@@ -572,14 +659,16 @@ def add_search(commands) -> None:
         type=_positive_int,
         metavar="P",
         help=f"grid only: values per dimension (default: {MAX_GRID_POINTS}, fewer "
-        f"when the grid would exceed {MAX_GRID_SIZE} points)",
+        f"when the grid would exceed {DEFAULT_GRID_SIZE} points; a grid of more "
+        f"than {MAX_GRID_SIZE:,} points is refused)",
     )
     tuning.add_argument(
         "--steps",
         type=_positive_int,
         default=DEFAULT_SEARCH_STEPS,
         metavar="N",
-        help=f"optimizer steps per trial (default: {DEFAULT_SEARCH_STEPS})",
+        help=f"optimizer steps per trial (default: {DEFAULT_SEARCH_STEPS}; at most "
+        f"{MAX_STEPS:,})",
     )
     tuning.add_argument("--space", type=_space_items, metavar="SPEC", help=SPACE_HELP)
     running = p.add_argument_group("running")
@@ -590,15 +679,17 @@ def add_search(commands) -> None:
         help="append every finished trial to FILE (JSON Lines) and resume from it: "
         "rerun the same command after Ctrl-C or a crash and it goes on where it "
         "stopped (--trials may grow); the options it was started with are kept "
-        "in FILE.settings.json and checked (default: no storage)",
+        "in its first line and checked; a file this command did not write is "
+        "refused, never overwritten (default: no storage)",
     )
     running.add_argument(
         "--workers",
         type=_positive_int,
         default=1,
         metavar="N",
-        help="train N trials at a time in N processes (default: 1, in this process, "
-        "where grid and random batches are vectorized instead)",
+        help="train N trials at a time in N processes, at most one per CPU "
+        f"({_max_workers()} here) (default: 1, in this process, where grid and "
+        "random batches are vectorized instead)",
     )
     output = p.add_argument_group("output")
     output.add_argument(
@@ -607,7 +698,8 @@ def add_search(commands) -> None:
         default=Path("hpo-search-results"),
         metavar="DIR",
         help="directory for results.json, trials.csv, best_so_far.png and (two "
-        "tuned hyperparameters) loss_surface.png (default: hpo-search-results)",
+        "tuned hyperparameters) loss_surface.png, created if missing; files of "
+        "these names in it are replaced (default: hpo-search-results)",
     )
     output.add_argument(
         "--no-plot", action="store_true", help="write no plots (faster)"
@@ -616,7 +708,7 @@ def add_search(commands) -> None:
 
 
 def run_search(args, parser) -> int:
-    """Build the objective, space and strategy; run the search; report; write files."""
+    """Build the objective, space and strategy; check; run the search; report."""
     _check_search_args(args, parser)
     problem = _search_problem(args.problem, args.seed)
     objective = TrainedLoss(
@@ -628,13 +720,13 @@ def run_search(args, parser) -> int:
         seed=args.seed,
     )
     space = _search_space(args, objective, problem, parser)
+    _check_size(args, space, problem, parser)
     strategy = _strategy(args, space)
     n_trials = args.trials or (
         len(strategy.points) if args.strategy == "grid" else DEFAULT_TRIALS
     )
-    if args.storage is not None:
-        _check_storage(args, space, parser)
-    print(_search_header(args, problem, space, strategy, n_trials))
+    stored = _check_paths(args, parser)
+    print(_search_header(args, problem, space, strategy, n_trials, stored))
     print(flush=True)
     try:
         result = _run_search(args, objective, strategy, n_trials)
@@ -657,22 +749,64 @@ def run_search(args, parser) -> int:
     written = _write_search_files(args, result, space, problem, objective)
     print()
     print(f"wrote to {args.out}: {', '.join(path.name for path in written)}")
-    return 0
+    return _all_failed(result)
+
+
+def _all_failed(result) -> int:
+    """Exit status: 1 (and why, on stderr) if no trial gave a value, else 0."""
+    if not result.trials or any(t.status != "failed" for t in result.trials):
+        return 0
+    first = result.trials[0].message
+    print(
+        f"hpo search: error: all {len(result.trials)} trials failed; the first "
+        f"with {first}",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _max_workers() -> int:
+    """The CPUs this process may run on: the bound of ``--workers``.
+
+    Each worker trains on one CPU; more processes than CPUs only wait for
+    each other and add memory.
+    """
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _check_search_args(args, parser) -> None:
-    """Option combinations and paths, before any work."""
+    """Option combinations and limits, before any work."""
     if args.points is not None and args.strategy != "grid":
         parser.error("argument --points: only for --strategy grid")
+    if args.steps > MAX_STEPS:
+        parser.error(f"argument --steps: at most {MAX_STEPS:,}, got {args.steps:,}")
+    if args.workers > _max_workers():
+        parser.error(
+            f"argument --workers: at most {_max_workers()} (one process per CPU "
+            f"this command may use), got {args.workers:,}"
+        )
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"argument --out: {args.out} exists and is not a directory")
-    if args.storage is not None:
-        if args.storage.is_dir():
-            parser.error(f"argument --storage: {args.storage} is a directory")
-        if not args.storage.parent.is_dir():
-            parser.error(
-                f"argument --storage: directory {args.storage.parent} does not exist"
-            )
+
+
+def _check_paths(args, parser):
+    """Before training: ``--out`` and ``--storage`` can be written.
+
+    A storage file that exists must be one this command wrote: it is read
+    (:func:`search.load`) and returned, else ``None``.
+    """
+    _check_writable_dir(args.out, "--out", parser)
+    if args.storage is None:
+        return None
+    _check_writable_file(args.storage, "--storage", parser)
+    if not args.storage.exists():
+        return None
+    try:
+        return load(args.storage)
+    except ValueError as error:
+        parser.error(f"argument --storage: {error}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -741,9 +875,57 @@ def _search_space(args, objective, problem, parser) -> dict:
             parser.error(f"argument --space: {name!r} is given twice")
         try:
             space[name] = _dimension(name, spec, args.optimizer, problem)
+            for value in _extremes(space[name]):
+                objective.check_value(name, value)
         except (TypeError, ValueError) as error:
             parser.error(f"argument --space: {name}: {error}")
+    if "steps" in space and space["steps"].high > MAX_STEPS:
+        parser.error(
+            f"argument --space: steps: at most {MAX_STEPS:,}, got "
+            f"{space['steps'].high:,}"
+        )
     return space
+
+
+def _extremes(dim) -> list:
+    """The values that decide whether every point of ``dim`` is valid.
+
+    Its bounds (every valid range is an interval), or each of its choices.
+    """
+    if isinstance(dim, Categorical):
+        return list(dim.choices)
+    return [dim.low, dim.high]
+
+
+def _check_size(args, space, problem, parser) -> None:
+    """Refuse a grid, or a round of training, too large for memory, with the count."""
+    if args.strategy == "grid":
+        points = args.points or _grid_points(space)
+        size = math.prod(
+            len(d.choices)
+            if isinstance(d, Categorical)
+            else min(points, d.high - d.low + 1)
+            if isinstance(d, Integer)
+            else points
+            for d in space.values()
+        )
+        if size > MAX_GRID_SIZE:
+            parser.error(
+                f"argument --points: a grid of {size:,} points; at most "
+                f"{MAX_GRID_SIZE:,} (fewer --points or dimensions)"
+            )
+        per_round = size
+    else:
+        per_round = RANDOM_BATCH if args.strategy == "random" else args.workers
+    steps = space["steps"].high if "steps" in space else args.steps
+    # (steps + 1) losses per configuration; a tuned steps also records the path
+    per_config = (steps + 1) * (1 + problem.train.dim * ("steps" in space))
+    if per_round * per_config > MAX_RECORDED:
+        parser.error(
+            f"argument --steps: {per_round:,} configurations of {steps:,} steps at "
+            f"once would record {per_round * per_config:,} numbers; at most "
+            f"{MAX_RECORDED:,} (fewer steps or grid points)"
+        )
 
 
 def _dimension(name, spec, optimizer, problem):
@@ -794,7 +976,7 @@ def _grid_points(space) -> int:
     """Default points per dimension: at most 10, the grid at most ~1000 points."""
     k = sum(not isinstance(d, Categorical) for d in space.values())
     points = MAX_GRID_POINTS
-    while points > 2 and points**k > MAX_GRID_SIZE:
+    while points > 2 and points**k > DEFAULT_GRID_SIZE:
         points -= 1
     return points
 
@@ -807,6 +989,8 @@ def _strategy(args, space):
         return RandomSearch(space, seed=args.seed, batch_size=RANDOM_BATCH)
     # One proposal per round, each using every result so far; with N workers,
     # N proposals per round (the GP's constant liar), one per process.
+    from search.bayes_search import BayesSearch  # SciPy: imported when used
+
     return BayesSearch(space, seed=args.seed, batch_size=args.workers)
 
 
@@ -822,82 +1006,9 @@ def _settings(args) -> dict:
     }
 
 
-def _settings_path(storage: Path) -> Path:
-    return storage.with_name(storage.name + ".settings.json")
-
-
-def _check_storage(args, space, parser) -> None:
-    """Refuse to resume a storage file of another search; record the settings of a new one.
-
-    The runner refuses a file written for another space or strategy, or
-    whose replay proposes other points, before it writes anything; the
-    space is checked here too, so the error comes before any output. The
-    problem, the steps per trial and the seed of the data are the CLI's to
-    check (the trials of one file must score one objective): they are kept
-    beside the file, in ``FILE.settings.json``.
-    """
-    path, now = _settings_path(args.storage), _settings(args)
-    if args.storage.exists():
-        stored_space = _stored_space(args.storage)
-        current = json.loads(json.dumps(space_spec(space)))
-        if stored_space is not None and stored_space != current:
-            parser.error(
-                f"argument --storage: {args.storage} was written for another search "
-                f"space ({_fmt_spec(stored_space)}; now {_fmt_spec(current)}); rerun "
-                "with the same --space and --optimizer, or use another file"
-            )
-    if args.storage.exists() and path.exists():
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            parser.error(f"argument --storage: cannot read {path}: {error}")
-        changed = [k for k in now if stored.get(k) != now[k]]
-        if changed:
-            diff = "; ".join(f"{k} {stored.get(k)} then, {now[k]} now" for k in changed)
-            parser.error(
-                f"argument --storage: {args.storage} holds trials of another search "
-                f"({diff}); rerun with the same options, or use another file"
-            )
-    else:
-        path.write_text(json.dumps(now, indent=1) + "\n", encoding="utf-8")
-
-
-def _stored_space(storage: Path):
-    """The space spec in the header line of a storage file (``None`` if unreadable).
-
-    An unreadable file is left to the runner, whose errors say more.
-    """
-    try:
-        with storage.open("rb") as file:
-            header = json.loads(file.readline())
-        return header["space"] if isinstance(header, dict) else None
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def _fmt_spec(spec) -> str:
-    """A stored space spec as text: ``lr in [0.0001, 10] (log scale), b1 in ...``."""
-    if not isinstance(spec, dict):
-        return repr(spec)
-    parts = []
-    for name, d in spec.items():
-        if isinstance(d, dict) and d.get("type") == "categorical":
-            parts.append(f"{name} in {{{', '.join(map(str, d['choices']))}}}")
-        elif isinstance(d, dict) and {"low", "high"} <= set(d):
-            bounds = (
-                f"{d['low']}..{d['high']}"
-                if d.get("type") == "integer"
-                else (f"[{d['low']:g}, {d['high']:g}]")
-            )
-            parts.append(f"{name} in {bounds}{' (log scale)' if d.get('log') else ''}")
-        else:
-            parts.append(f"{name}: {d}")
-    return ", ".join(parts)
-
-
 def _run_search(args, objective, strategy, n_trials):
     """Run the search: in this process, or with a process pool for ``--workers``."""
-    kwargs = {"storage": args.storage, "progress": True}
+    kwargs = {"storage": args.storage, "progress": True, "metadata": _settings(args)}
     if args.workers == 1:
         return run(objective, strategy, n_trials, **kwargs)
     with concurrent.futures.ProcessPoolExecutor(args.workers) as executor:
@@ -907,7 +1018,7 @@ def _run_search(args, objective, strategy, n_trials):
 # ---------------------------------------------------------------- search output
 
 
-def _search_header(args, problem, space, strategy, n_trials) -> str:
+def _search_header(args, problem, space, strategy, n_trials, stored) -> str:
     """Lines above the table: what is tuned, on what, and how."""
     optimizer = OPTIMIZERS[args.optimizer].__name__
     how = {
@@ -930,18 +1041,10 @@ def _search_header(args, problem, space, strategy, n_trials) -> str:
         "space: " + ", ".join(_fmt_dimension(n, d) for n, d in space.items()),
     ]
     if args.storage is not None:
-        stored = _stored_trials(args.storage)
-        state = f"{stored} trials stored, resuming" if stored else "a new search"
+        count = 0 if stored is None else len(stored.trials)
+        state = f"{count} trials stored, resuming" if count else "a new search"
         lines.append(f"storage: {args.storage} ({state})")
     return "\n".join(lines)
-
-
-def _stored_trials(storage: Path) -> int:
-    """How many trials a storage file holds (its lines after the header)."""
-    if not storage.exists():
-        return 0
-    with storage.open("rb") as file:
-        return max(sum(1 for line in file if line.endswith(b"\n")) - 1, 0)
 
 
 def _key(value):

@@ -228,6 +228,26 @@ class TrainedLoss:
         ]
         return self._evaluate(configs, self._problems)
 
+    def check_value(self, name, value):
+        """Check one hyperparameter on its own (name, type, valid range); return it.
+
+        What a trial would refuse, found before any training: the optimizer's
+        range of a numeric field, a bool for a switch, an integer ``steps >=
+        0``, a ``batch_size`` within the training rows. Rules that tie several
+        hyperparameters together (SGD's nesterov) are checked per trial.
+
+        Raises
+        ------
+        ValueError or TypeError
+            Naming the hyperparameter and the value.
+        """
+        who = "TrainedLoss"
+        self._check_names({name: value}, who)
+        value = self._check_value(name, value, who)
+        if name in self.optimizer.RANGES or name in self.optimizer.FLAGS:
+            self.optimizer.check_field(name, value)
+        return value
+
     def test_score(self, params) -> float:
         """Train with ``params`` on all of ``train``; return ``test.value(w)``.
 

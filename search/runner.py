@@ -57,7 +57,6 @@ from pathlib import Path
 
 import numpy as np
 
-from search.bayes_search import BayesSearch
 from search.grid_search import GridSearch
 from search.progress import Progress
 from search.random_search import RandomSearch
@@ -134,10 +133,14 @@ class SearchResult:
     test_score : float or None
         ``objective.test_score(best.params)`` when the objective has a test
         split and some trial is ok; ``None`` otherwise.
+    metadata : dict or None
+        The ``metadata`` the search was run with (or read back by
+        :func:`load`); ``None`` for a result built by hand.
     """
 
     trials: list
     test_score: float | None = None
+    metadata: dict | None = None
 
     @property
     def best(self) -> Trial | None:
@@ -286,25 +289,59 @@ def _space_spec(space) -> dict:
     return json.loads(json.dumps(space_spec(space)))
 
 
-def _header(strategy) -> dict:
+def _header(strategy, metadata: dict) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
         "space": _space_spec(strategy.space),
         "strategy": type(strategy).__name__,
         "batch_size": _batch_size(strategy),
+        "metadata": metadata,
     }
 
 
-def _read_log(path: Path) -> tuple[dict | None, list, int]:
+def _json_line(row: dict) -> bytes:
+    """One line of the file: strict JSON (no NaN or inf) and a newline."""
+    return json.dumps(row, allow_nan=False).encode() + b"\n"
+
+
+# Every header this project writes begins with these bytes.
+HEADER_START = _json_line({"format": FORMAT, "version": VERSION})[:-2] + b", "
+
+
+def _check_regular(path: Path) -> None:
+    """A storage path that exists must be a regular file (not a FIFO, a device)."""
+    if path.exists() and not path.is_file():
+        raise ValueError(
+            f"{path} is not a regular file; a trials log must be an ordinary file"
+        )
+
+
+def _read_log(path: Path, first_line: bytes) -> tuple[dict | None, list, int]:
     """Parse a storage file: ``(header, trial rows, bytes of complete lines)``.
 
+    A file is this project's only if it begins with a header line. One
+    without any complete line is accepted only if its bytes agree with
+    ``first_line`` (the header line this search would write, or the start
+    every header has) as far as both go: a header that a crash cut short.
+    The header is then ``None`` and the length 0. Anything else is refused,
+    and left as it was.
     The last line is cut (a crash while writing it) if it lacks its newline or
     is not JSON: it is skipped with a warning, and the length returned stops
     before it, so the caller can truncate the file there before appending.
     """
     lines = path.read_bytes().split(b"\n")
     complete, tail = lines[:-1], lines[-1]  # tail: b"", or a line cut before its "\n"
+    if not complete:
+        common = min(len(tail), len(first_line))
+        if tail[:common] != first_line[:common]:
+            raise ValueError(
+                f"{path} is not a trials file of this project (it does not begin "
+                f"with a {FORMAT!r} header); it was left as it was: choose another file"
+            )
+        if tail:
+            _warn_cut(path, 1)
+        return None, [], 0
     rows, length = [], 0
     for number, line in enumerate(complete, start=1):
         try:
@@ -312,44 +349,63 @@ def _read_log(path: Path) -> tuple[dict | None, list, int]:
             if not isinstance(row, dict):
                 raise ValueError(f"{type(row).__name__} instead of an object")
         except ValueError as error:  # also JSONDecodeError, UnicodeDecodeError
-            if number < len(complete) or tail:
+            if number == 1 or number < len(complete) or tail:
                 raise ValueError(
-                    f"{path}: line {number} is not a JSON object: {error}"
+                    f"{path}: line {number} is not a JSON object ({error}); "
+                    "the file was left as it was"
                 ) from None
             tail = line  # the last line is garbage: cut by a crash as well
             break
         rows.append(row)
         length += len(line) + 1
     if tail:
-        warnings.warn(
-            f"{path}: line {len(rows) + 1} is incomplete (a crash while writing it?); "
-            "it is skipped and will be overwritten",
-            stacklevel=4,
-        )
-    header = rows.pop(0) if rows else None
+        _warn_cut(path, len(rows) + 1)
+    header = rows.pop(0)
     return header, rows, length
 
 
-def _check_header(path: Path, header: dict, strategy) -> None:
+def _warn_cut(path: Path, line: int) -> None:
+    warnings.warn(
+        f"{path}: line {line} is incomplete (a crash while writing it?); "
+        "it is skipped and will be overwritten",
+        stacklevel=5,
+    )
+
+
+def _check_header(path: Path, header: dict, strategy, metadata: dict) -> None:
+    """The file's header must be this search's: format, space, strategy, metadata."""
     if header.get("format") != FORMAT or header.get("version") != VERSION:
         raise ValueError(
             f"{path}: not a trials file of format {FORMAT!r} version {VERSION} "
-            f"(its first line is {json.dumps(header)[:200]})"
+            f"(its first line is {json.dumps(header)[:200]}); it was left as it was"
         )
     stored, current = header.get("space"), _space_spec(strategy.space)
     if stored != current:
-        names = list(dict.fromkeys([*(stored or {}), *current]))
-        diff = "; ".join(
-            f"{n!r}: file {(stored or {}).get(n)}, now {current.get(n)}"
-            for n in names
-            if (stored or {}).get(n) != current.get(n)
+        raise ValueError(
+            f"{path} was written for another search space ({_diff(stored, current)})"
         )
-        raise ValueError(f"{path} was written for another search space ({diff})")
     if header.get("strategy") != type(strategy).__name__:
         raise ValueError(
             f"{path} was written by {header.get('strategy')}, "
             f"not by {type(strategy).__name__}"
         )
+    stored = header.get("metadata", {})  # files of version 1 before metadata: {}
+    if stored != metadata:
+        raise ValueError(
+            f"{path} was written for another search: other metadata "
+            f"({_diff(stored, metadata)})"
+        )
+
+
+def _diff(stored, current) -> str:
+    """``'steps': file 200, now 100; ...``: the keys where two dicts differ."""
+    stored = stored if isinstance(stored, dict) else {}
+    names = list(dict.fromkeys([*stored, *current]))
+    return "; ".join(
+        f"{n!r}: file {stored.get(n)}, now {current.get(n)}"
+        for n in names
+        if stored.get(n) != current.get(n)
+    )
 
 
 def _stored_rounds(path: Path, rows: list) -> list:
@@ -422,7 +478,7 @@ class _Log:
                 os.close(directory)
 
     def write(self, row: dict) -> None:
-        self.file.write(json.dumps(row, allow_nan=False).encode() + b"\n")
+        self.file.write(_json_line(row))
         self.file.flush()
         os.fsync(self.file.fileno())
 
@@ -440,6 +496,21 @@ def _batch_size(strategy) -> int:
             f"run: strategy.batch_size must be a positive int, got {size!r}"
         )
     return int(size)
+
+
+def _check_metadata(metadata) -> dict:
+    """``metadata`` as it reads back from the file: a JSON object (``None``: ``{}``)."""
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, dict):
+        raise TypeError(f"run: metadata must be a dict or None, got {metadata!r}")
+    try:
+        return json.loads(json.dumps(metadata, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"run: metadata must be JSON-able (strings, finite numbers, lists, "
+            f"dicts), got {metadata!r}: {error}"
+        ) from None
 
 
 def _check_args(objective, strategy, n_trials, executor, storage, progress) -> None:
@@ -467,19 +538,24 @@ def _check_args(objective, strategy, n_trials, executor, storage, progress) -> N
     _batch_size(strategy)
 
 
-def _resume(path: Path, strategy, trials: dict):
+def _resume(path: Path, strategy, trials: dict, metadata: dict):
     """Open the storage file, replaying what it holds into ``strategy`` and ``trials``.
 
     Returns ``(log, pending, rounds, trials proposed)``: the open log; the
     last round ``(r, first index, proposals)`` if some of its trials have no
     result (else ``None``); the number of stored rounds and of their trials
     (the next round and the next index). Nothing is written before the whole
-    file was read and replayed, so a file of another search is left as it was.
+    file was read and replayed, so a file of another search, or one this
+    project did not write, is left as it was.
     """
-    header, rows, length = _read_log(path) if path.exists() else (None, [], 0)
+    _check_regular(path)
+    new_header = _header(strategy, metadata)
+    header, rows, length = (
+        _read_log(path, _json_line(new_header)) if path.exists() else (None, [], 0)
+    )
     if header is None:  # a new file (or only a header cut by a crash)
-        return _Log(path, 0, _header(strategy)), None, 0, 0
-    _check_header(path, header, strategy)
+        return _Log(path, 0, new_header), None, 0, 0
+    _check_header(path, header, strategy, metadata)
     rounds, pending, first = _stored_rounds(path, rows), None, 0
     for r, (size, done) in enumerate(rounds):
         proposals = strategy.ask(size)
@@ -508,7 +584,16 @@ def _play_round(objective, strategy, r, first, proposals, trials, executor, log,
         strategy.tell(params, trials[i].value)
 
 
-def run(objective, strategy, n_trials, *, executor=None, storage=None, progress=False):
+def run(
+    objective,
+    strategy,
+    n_trials,
+    *,
+    executor=None,
+    storage=None,
+    progress=False,
+    metadata=None,
+):
     """Evaluate ``n_trials`` proposals of ``strategy`` on ``objective``.
 
     Round by round (see the module docstring for evaluation and storage)::
@@ -538,6 +623,11 @@ def run(objective, strategy, n_trials, *, executor=None, storage=None, progress=
     progress : bool, default False
         Show trials done and the best value so far on standard error
         (:class:`search.progress.Progress`).
+    metadata : dict, optional
+        JSON-able settings of the search that the strategy does not know
+        (the problem, the steps per trial, ...): stored in the storage
+        file's header and compared on resume, so that one file never mixes
+        trials of two settings. Kept in the result too.
 
     Returns
     -------
@@ -547,8 +637,10 @@ def run(objective, strategy, n_trials, *, executor=None, storage=None, progress=
     Raises
     ------
     ValueError
-        If the storage file was written for another space or strategy, or its
-        replay proposes other points (another seed or settings).
+        If the storage file was written for another space, strategy or
+        metadata, or its replay proposes other points (another seed or
+        settings), or it is not a trials file at all (it is never written
+        over), or not a regular file. Raised before anything is written.
 
     Notes
     -----
@@ -569,11 +661,12 @@ def run(objective, strategy, n_trials, *, executor=None, storage=None, progress=
     (20, True)
     """
     _check_args(objective, strategy, n_trials, executor, storage, progress)
+    metadata = _check_metadata(metadata)
     trials, log, pending = {}, None, None  # trials: index -> Trial
     r = first = 0  # the next round and the next trial index
     if storage is not None:
         _check_fresh(strategy)
-        log, pending, r, first = _resume(Path(storage), strategy, trials)
+        log, pending, r, first = _resume(Path(storage), strategy, trials, metadata)
     bar = None
     if progress:
         best = SearchResult(list(trials.values())).best
@@ -595,8 +688,50 @@ def run(objective, strategy, n_trials, *, executor=None, storage=None, progress=
             log.close()
         if bar is not None:
             bar.close()
-    result = SearchResult([trials[i] for i in sorted(trials)])
+    result = SearchResult([trials[i] for i in sorted(trials)], metadata=metadata)
     return dataclasses.replace(result, test_score=_test_score(objective, result.best))
+
+
+def load(path) -> SearchResult:
+    """Read a storage file written by :func:`run`, without running anything.
+
+    The file is only read (it may be read-only, or another search's); its
+    trials come back in index order with the header's ``metadata``. A file
+    that a crash cut inside its header holds no trial yet.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not exist, is not a regular file, or is not a trials
+        file of this project.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from search.random_search import RandomSearch
+    >>> from search.space import Real
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "trials.jsonl"
+    >>> strategy = RandomSearch({"x": Real(-2.0, 2.0)}, seed=0)
+    >>> done = run(lambda p: p["x"] ** 2, strategy, 5, storage=path, metadata={"a": 1})
+    >>> stored = load(path)
+    >>> stored.trials == done.trials, stored.metadata
+    (True, {'a': 1})
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load: path must be a path, got {path!r}")
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"load: {path} does not exist")
+    _check_regular(path)
+    header, rows, _ = _read_log(path, HEADER_START)
+    if header is None:
+        return SearchResult([], metadata={})
+    if header.get("format") != FORMAT or header.get("version") != VERSION:
+        raise ValueError(f"load: {path} is not a trials file of format {FORMAT!r}")
+    trials = {i: t for _, done in _stored_rounds(path, rows) for i, t in done.items()}
+    return SearchResult(
+        [trials[i] for i in sorted(trials)], metadata=header.get("metadata", {})
+    )
 
 
 def _check_fresh(strategy) -> None:
@@ -671,5 +806,7 @@ def bayes_search(
     A Gaussian process of the trials so far picks each next point by
     expected improvement (see :class:`search.bayes_search.BayesSearch`).
     """
+    from search.bayes_search import BayesSearch  # SciPy, imported when used
+
     strategy = BayesSearch(space, seed=seed, batch_size=batch_size)
     return run(objective, strategy, n_trials, **run_kwargs)

@@ -13,7 +13,6 @@ import numbers
 from functools import cached_property
 
 import numpy as np
-import scipy.linalg
 
 from surfaces._base import Surface
 from surfaces.data import as_rng, check_xy
@@ -282,6 +281,8 @@ class LinearRegression(Surface):
 
     def _solve_qr(self) -> np.ndarray:
         self._require_nonsingular("qr")
+        import scipy.linalg  # imported when used: `import surfaces` stays fast
+
         A, b = self._augmented()
         Q, R = scipy.linalg.qr(A, mode="economic")  # (m, d), (d, d)
         return scipy.linalg.solve_triangular(R, Q.T @ b)
@@ -293,6 +294,8 @@ class LinearRegression(Surface):
         return _svd_filter(self.X, self.y, lam=self.n * self.l2)
 
     def _solve_cholesky(self) -> np.ndarray:
+        import scipy.linalg  # imported when used: `import surfaces` stays fast
+
         self._require_nonsingular("cholesky")
         try:
             factor = scipy.linalg.cho_factor(self.hessian)

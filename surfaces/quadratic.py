@@ -5,7 +5,6 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from scipy.stats import ortho_group
 
 from surfaces._base import Surface, check_dim
 
@@ -82,7 +81,7 @@ class Quadratic(Surface):
                 "Quadratic: seed must be a non-negative int or a numpy Generator, "
                 f"got {seed!r}"
             ) from err
-        Q = ortho_group.rvs(d, random_state=rng).reshape(d, d) if rotate else np.eye(d)
+        Q = _rotation(d, rng) if rotate else np.eye(d)
         A = (Q * lam) @ Q.T  # Q diag(lam) Q^T
         self.A = 0.5 * (A + A.T)  # symmetric to the last bit
         self.eigenvalues = lam
@@ -181,3 +180,10 @@ def _eigenvalues(eigenvalues, condition, dim) -> np.ndarray:
             f"Quadratic: condition must be finite, >= 1 (and 1 if dim=1), got {k}"
         )
     return np.geomspace(1.0, float(k), d)
+
+
+def _rotation(d, rng) -> np.ndarray:
+    """A random orthogonal ``(d, d)`` matrix, Haar-distributed (SciPy's ortho_group)."""
+    from scipy.stats import ortho_group  # 0.3 s to import: only when rotating
+
+    return ortho_group.rvs(d, random_state=rng).reshape(d, d)

@@ -201,17 +201,22 @@ def test_one_hyperparameter_makes_no_heat_map(capsys, tmp_path):
     assert not (out_dir / "loss_surface.png").exists()
 
 
-def test_invalid_values_are_failed_trials_not_a_crash(capsys, tmp_path):
-    # b1 = 1 is outside Adam's [0, 1): those grid points fail, the others run
+def test_a_rule_across_hyperparameters_fails_its_trials_not_the_search(
+    capsys, tmp_path
+):
+    # each range is valid alone; nesterov with momentum 0 is not: those fail
     out, rows, _ = search(
-        capsys, tmp_path, "--strategy", "grid", "--points", "2", "--steps", "10",
-        "--space", "lr=0.1:1:log,b1=0:1",
+        capsys, tmp_path, "--optimizer", "sgd", "--strategy", "grid", "--points",
+        "2", "--steps", "10", "--space", "lr=0.01:0.1:log,momentum=0:0.9,nesterov",
     )  # fmt: skip
     failed = [r for r in rows if r["status"] == "failed"]
-    assert [float(r["b1"]) for r in failed] == [1.0, 1.0]
+    assert [(float(r["momentum"]), r["nesterov"]) for r in failed] == [
+        (0.0, "True"),
+        (0.0, "True"),
+    ]
     assert all(r["loss"] == "-" for r in failed)
-    assert "4 trials: 2 ok, 0 diverged, 2 failed" in out
-    assert "b1 must be" in out
+    assert "8 trials: 6 ok, 0 diverged, 2 failed" in out
+    assert "nesterov=True needs momentum > 0" in out
 
 
 def test_synthetic_problem(capsys, tmp_path):
@@ -292,8 +297,20 @@ def test_storage_of_another_space_or_steps_exits_2_untouched(capsys, tmp_path):
         assert exit_.value.code == 2
         err = capsys.readouterr().err
         assert "--storage" in err and ("another search" in err), err
+        assert len(err.splitlines()) == 1, err
         assert storage.read_bytes() == content
     assert not (tmp_path / "other").exists()
+    # the settings live in the storage file's header: there is no other file
+    assert [p.name for p in tmp_path.iterdir() if p.name != "out"] == [storage.name]
+    header = json.loads(storage.read_bytes().splitlines()[0])
+    assert header["metadata"] == {
+        "problem": "diabetes",
+        "optimizer": "adam",
+        "strategy": "random",
+        "steps": 10,
+        "seed": 0,
+        "points": None,
+    }
 
 
 def test_workers_give_the_trials_of_a_single_process(capsys, tmp_path):
