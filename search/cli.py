@@ -573,7 +573,8 @@ HYPER_LABEL = {
 SPACE_HELP = (
     "which hyperparameters to tune, comma-separated: NAME (its default range), "
     "NAME=LOW:HIGH or NAME=LOW:HIGH:log (a real range; an integer one for steps "
-    "and batch_size), or NAME=A|B|C (choices; quote it in a shell). Names: the "
+    "and batch_size), NAME=A|B|C (choices; quote it in a shell) or NAME=A (one "
+    "value, fixed for every trial). Names: the "
     "optimizer's fields, steps, and batch_size for linear regression. Default: "
     "lr and b1 (Adam, AdamW), lr and momentum (SGD), lr and alpha (RMSProp). "
     "Default ranges: lr log [1e-5, 1] for SGD, log [1e-4, 10] otherwise; "
@@ -804,7 +805,9 @@ def _check_paths(args, parser):
     if not args.storage.exists():
         return None
     try:
-        return load(args.storage)
+        with warnings.catch_warnings():  # a cut last line: the run warns once
+            warnings.simplefilter("ignore")
+            return load(args.storage)
     except ValueError as error:
         parser.error(f"argument --storage: {error}")
 
@@ -941,7 +944,7 @@ def _dimension(name, spec, optimizer, problem):
             return Integer(1, problem.train.n, log=True)
         low, high, log = HYPER_RANGE[name]
         return (Integer if integer else Real)(low, high, log=log)
-    if "|" in spec:
+    if "|" in spec or ":" not in spec:  # choices, or one value: fixed
         return Categorical([_choice(text, name in flags) for text in spec.split("|")])
     parts = spec.split(":")
     if len(parts) not in (2, 3) or len(parts) == 3 and parts[2].lower() != "log":
@@ -1008,7 +1011,12 @@ def _settings(args) -> dict:
 
 def _run_search(args, objective, strategy, n_trials):
     """Run the search: in this process, or with a process pool for ``--workers``."""
-    kwargs = {"storage": args.storage, "progress": True, "metadata": _settings(args)}
+    # A progress line rewritten in place is for a terminal, not for a log file.
+    kwargs = {
+        "storage": args.storage,
+        "progress": sys.stderr.isatty(),
+        "metadata": _settings(args),
+    }
     if args.workers == 1:
         return run(objective, strategy, n_trials, **kwargs)
     with concurrent.futures.ProcessPoolExecutor(args.workers) as executor:

@@ -349,7 +349,12 @@ def _read_log(path: Path, first_line: bytes) -> tuple[dict | None, list, int]:
             if not isinstance(row, dict):
                 raise ValueError(f"{type(row).__name__} instead of an object")
         except ValueError as error:  # also JSONDecodeError, UnicodeDecodeError
-            if number == 1 or number < len(complete) or tail:
+            if number == 1:
+                raise ValueError(
+                    f"{path} is not a trials file of this project (its first line "
+                    f"is not JSON: {error}); it was left as it was: choose another file"
+                ) from None
+            if number < len(complete) or tail:
                 raise ValueError(
                     f"{path}: line {number} is not a JSON object ({error}); "
                     "the file was left as it was"
@@ -376,8 +381,9 @@ def _check_header(path: Path, header: dict, strategy, metadata: dict) -> None:
     """The file's header must be this search's: format, space, strategy, metadata."""
     if header.get("format") != FORMAT or header.get("version") != VERSION:
         raise ValueError(
-            f"{path}: not a trials file of format {FORMAT!r} version {VERSION} "
-            f"(its first line is {json.dumps(header)[:200]}); it was left as it was"
+            f"{path} is not a trials file of this project (format {FORMAT!r} "
+            f"version {VERSION}; its first line is {json.dumps(header)[:200]}); "
+            "it was left as it was: choose another file"
         )
     stored, current = header.get("space"), _space_spec(strategy.space)
     if stored != current:

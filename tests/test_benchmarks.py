@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 HAS_OPTUNA = importlib.util.find_spec("optuna") is not None
@@ -163,6 +165,7 @@ def _check_search(stdout, data, optuna, gp):
             assert math.isclose(row["best"], rows["batched"]["best"], rel_tol=1e-9)
 
 
+@pytest.mark.slow  # a whole benchmark run in a subprocess
 def test_quick_run_prints_tables_and_writes_json(tmp_path):
     stdout, data = _run(tmp_path)
     steps, rosen = _check_common(stdout, data)
@@ -194,6 +197,7 @@ def test_quick_run_prints_tables_and_writes_json(tmp_path):
         )
 
 
+@pytest.mark.slow  # a whole benchmark run in a subprocess
 def test_quick_run_without_torch_or_optuna_skips_their_columns(tmp_path):
     stdout, data = _run(tmp_path, "--repeats", "1", hide_torch=True)
     steps, rosen = _check_common(stdout, data)

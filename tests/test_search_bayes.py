@@ -223,6 +223,7 @@ def test_auto_transform_follows_the_evidence(seed):
 # --- quality --------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a quality comparison: 3 seeds of two whole searches
 def test_beats_random_search_on_branin():
     branin = Branin()
     low, high = branin.bounds

@@ -325,6 +325,111 @@ def test_a_file_of_another_format_is_refused(tmp_path):
     refused(path, ValueError, "not a trials file", Adaptive(seed=0))
 
 
+# ------------------------------------------------------------ files that are not ours
+
+
+HEADER = json.dumps({"format": "hpo-trials", "version": 1}).encode()[:-1]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"my notes",  # one line of text, no newline
+        b"my notes\n",  # one line of text
+        b'{"lr": 0.1, "steps": 200}',  # compact JSON config, no final newline
+        b'{"lr": 0.1}\n',  # a JSON object that is no header
+        bytes(range(256)) * 40,  # 10 KB of binary
+        b"\n\n",
+    ],
+    ids=["text", "text-newline", "json", "json-newline", "binary", "blank-lines"],
+)
+def test_a_file_not_written_here_is_refused_byte_for_byte(tmp_path, content):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    refused(path, ValueError, "is not a trials file of this project", Adaptive(seed=0))
+
+
+@given(content=st.binary(min_size=1, max_size=300))
+def test_any_bytes_but_a_cut_header_are_refused_untouched(content):
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "trials.jsonl"
+        path.write_bytes(content)
+        strategy = Adaptive(seed=0)
+        header = search.runner._json_line(search.runner._header(strategy, {}))
+        cut_header = b"\n" not in content and header.startswith(content)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a cut header is warned about
+            try:
+                run(bowl, strategy, 2, storage=path)
+            except ValueError:
+                assert not cut_header
+                assert path.read_bytes() == content
+            else:
+                assert cut_header
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        if not path.exists():
+            continue
+        with pytest.raises(ValueError, match="not a regular file"):
+            run(bowl, Adaptive(seed=0), 2, storage=path)
+        with pytest.raises(ValueError, match="not a regular file"):
+            search.runner.load(path)
+
+
+# ------------------------------------------------------------ metadata and load
+
+
+def test_metadata_is_stored_in_the_header_and_a_mismatch_refused(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    meta = {"problem": "diabetes", "steps": 200, "tags": ["a", 1.5]}
+    first = run(bowl, Adaptive(seed=0), 3, storage=path, metadata=meta)
+    assert first.metadata == meta
+    assert read_lines(path)[0]["metadata"] == meta
+    other = {**meta, "steps": 100}
+    # without metadata: every key differs
+    refused(path, ValueError, r"'steps': file 200, now None", Adaptive(seed=0))
+    before = path.read_bytes()
+    with pytest.raises(
+        ValueError, match=r"other metadata \('steps': file 200, now 100\)"
+    ):
+        run(bowl, Adaptive(seed=0), N, storage=path, metadata=other)
+    assert path.read_bytes() == before
+    again = run(bowl, Adaptive(seed=0), 5, storage=path, metadata=dict(meta))
+    assert again.trials[:3] == first.trials and len(again.trials) == 5
+
+
+@pytest.mark.parametrize(
+    "metadata, error",
+    [([1], TypeError), ({"x": float("nan")}, TypeError), ({"f": len}, TypeError)],
+)
+def test_metadata_must_be_a_json_object(tmp_path, metadata, error):
+    with pytest.raises(error, match="metadata"):
+        run(bowl, Adaptive(seed=0), 1, storage=tmp_path / "t.jsonl", metadata=metadata)
+    assert not (tmp_path / "t.jsonl").exists()
+
+
+def test_load_reads_a_read_only_file_without_writing(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    done = run(
+        flaky, Adaptive(seed=0, batch_size=2), N, storage=path, metadata={"a": 1}
+    )
+    path.chmod(stat.S_IRUSR)  # read-only (root ignores it; the bytes are checked)
+    before, mtime = path.read_bytes(), path.stat().st_mtime_ns
+    loaded = search.runner.load(path)
+    assert loaded.trials == done.trials and loaded.metadata == {"a": 1}
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
+    with pytest.raises(ValueError, match="does not exist"):
+        search.runner.load(tmp_path / "missing.jsonl")
+    (tmp_path / "notes.txt").write_text("notes")
+    with pytest.raises(ValueError, match="not a trials file"):
+        search.runner.load(tmp_path / "notes.txt")
+
+
 # ------------------------------------------------------------ a real crash
 
 
