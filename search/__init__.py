@@ -9,6 +9,7 @@ optimizer with the proposed hyperparameters and returns the validation loss.
 :func:`run` is the only evaluation loop (batched, parallel, durable).
 """
 
+from search.bayes_search import BayesSearch
 from search.grid_search import GridSearch
 from search.objective import TrainedLoss
 from search.random_search import RandomSearch
@@ -41,14 +42,3 @@ __all__ = [
     "random_search",
     "run",
 ]
-
-
-def __getattr__(name):
-    # BayesSearch needs SciPy's optimizers and Sobol points (about 0.4 s to
-    # import): it is loaded when first used, so `import search` and
-    # `hpo --help` stay fast (PEP 562).
-    if name == "BayesSearch":
-        from search.bayes_search import BayesSearch
-
-        return BayesSearch
-    raise AttributeError(f"module 'search' has no attribute {name!r}")

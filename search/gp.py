@@ -23,8 +23,9 @@ Symbols (Rasmussen & Williams 2006 in brackets)::
 from __future__ import annotations
 
 import numpy as np
-import scipy.optimize
-from scipy.linalg import cho_factor, cho_solve, solve_triangular
+
+# SciPy is imported inside the functions that use it (it takes 0.3 to 0.7 s):
+# `import search` and `hpo --help` stay fast until a model is fitted.
 
 SQRT5 = np.sqrt(5.0)
 LOG_2PI = np.log(2 * np.pi)
@@ -77,6 +78,8 @@ def cholesky(K, tries=10):
     ``1e-10, 1e-9, ...`` times the mean diagonal is added until the
     factorization succeeds.
     """
+    from scipy.linalg import cho_factor
+
     scale = np.mean(np.diag(K))
     jitter = 0.0
     for attempt in range(tries):
@@ -261,6 +264,8 @@ class GaussianProcess:
 
     def _optimize(self, theta_warm):
         """Maximize the LML from several starts; return the best ``theta``."""
+        import scipy.optimize
+
         bounds = self.log_bounds(self.X.shape[1])  # (k + 2, 2)
         starts = [bounds.mean(axis=1) if theta_warm is None else theta_warm]
         starts += list(
@@ -286,6 +291,8 @@ class GaussianProcess:
 
     def _factorize(self, theta):
         """Store ``theta``, the Cholesky factor of ``K`` and ``alpha = K^-1 z``."""
+        from scipy.linalg import cho_solve
+
         self.theta = np.asarray(theta, dtype=float)
         k = self.X.shape[1]
         self.lengths = np.exp(self.theta[:k])
@@ -341,6 +348,8 @@ class GaussianProcess:
         grad : ndarray
             ``(k + 2,)`` derivatives with respect to ``theta``.
         """
+        from scipy.linalg import cho_solve
+
         theta = np.asarray(theta, dtype=float)
         n, k = self.X.shape
         z, diff2 = self.z, self._diff2
@@ -396,6 +405,8 @@ class GaussianProcess:
             ``(m, k)`` each, only with ``return_grad``. Where ``std = 0``,
             ``dstd`` is 0 (a one-sided derivative does not exist there).
         """
+        from scipy.linalg import solve_triangular
+
         if self.theta is None:
             raise RuntimeError("GaussianProcess.predict: call fit first")
         Xs = np.asarray(Xs, dtype=float)
@@ -421,6 +432,8 @@ class GaussianProcess:
         the mean's gradient contracts it with ``alpha``, the variance's with
         ``-2 K^-1 ks``, and ``dstd = y_std dvar / (2 sqrt(var))``.
         """
+        from scipy.linalg import cho_solve
+
         diff = (Xs[:, None, :] - self.X[None, :, :]) / self.lengths**2  # (m, n, k)
         a = SQRT5 * np.sqrt((diff**2 * self.lengths**2).sum(axis=-1))  # (m, n)
         dk_da = self.signal * 5 / 3 * (1 + a) * np.exp(-a)  # (m, n)

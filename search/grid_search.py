@@ -66,6 +66,24 @@ class GridSearch(Strategy):
         self.batch_size = len(self.points)
         self._next = 0  # points before this index have all been claimed
 
+    def state_dict(self) -> dict:
+        """What the next proposals depend on besides the results told: JSON-able.
+
+        :func:`search.run` stores it after each ``ask``; a resumed search is
+        told its stored results and given this back (:meth:`load_state_dict`)
+        instead of asking every stored round again.
+        """
+        state = {"next": self._next}
+        if self.shuffle:  # the rng shuffled the grid: another seed, another search
+            state["rng"] = self.rng.bit_generator.state
+        return state
+
+    def load_state_dict(self, state) -> None:
+        """Restore what :meth:`state_dict` returned (after the results are told)."""
+        self._next = int(state["next"])
+        if self.shuffle:
+            self.rng.bit_generator.state = state["rng"]
+
     def ask(self, n=1) -> list[dict]:
         """The next ``n`` unseen grid points (fewer when the grid runs out)."""
         n, proposals = self.check_n(n), []

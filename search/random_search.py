@@ -74,6 +74,19 @@ class RandomSearch(Strategy):
             proposals.append(params)
         return proposals
 
+    def state_dict(self) -> dict:
+        """What the next proposals depend on besides the results told: JSON-able.
+
+        :func:`search.run` stores it after each ``ask``; a resumed search is
+        told its stored results and given this back (:meth:`load_state_dict`)
+        instead of asking every stored round again.
+        """
+        return {"rng": self.rng.bit_generator.state}
+
+    def load_state_dict(self, state) -> None:
+        """Restore what :meth:`state_dict` returned (after the results are told)."""
+        self.rng.bit_generator.state = state["rng"]
+
     def _draw(self) -> dict | None:
         """One new point: up to MAX_TRIES draws, then a pick among the unseen."""
         for _ in range(MAX_TRIES):

@@ -96,7 +96,8 @@ def test_a_cut_last_line_is_one_warning_line(tmp_path):
     assert done.returncode == 0, done.stderr
     warning = [line for line in done.stderr.splitlines() if "warning" in line]
     assert len(warning) == 1 and warning[0].startswith("hpo: warning: ")
-    assert "line 5 is incomplete" in warning[0] and "warnings.warn" not in done.stderr
+    # lines: the header, the round of 3, its 3 trials; then the cut one
+    assert "line 6 is incomplete" in warning[0] and "warnings.warn" not in done.stderr
 
 
 # ------------------------------------------------------------ sizes and ranges

@@ -25,9 +25,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import search.runner
+from search import storage
 from search.bayes_search import BayesSearch
+from search.random_search import RandomSearch
 from search.runner import grid_search, random_search, run
-from search.space import Integer, Real
+from search.space import Integer, Real, space_spec
 from tests._resume_script import BATCH_SIZE
 from tests._search_helpers import (
     SPACE,
@@ -45,25 +47,42 @@ ROOT = Path(__file__).resolve().parent.parent
 N = 8
 
 
+STRATEGIES = {
+    # no state_dict: resumed by asking every stored round again
+    "replayed": lambda seed, batch_size: Adaptive(seed=seed, batch_size=batch_size),
+    # state_dict: resumed by telling the stored results and restoring its state
+    "restored": lambda seed, batch_size: RandomSearch(
+        SPACE, seed=seed, batch_size=batch_size
+    ),
+}
+
+
 @functools.cache
-def full_log(batch_size, seed=0, n=N):
+def full_log(batch_size, seed=0, n=N, kind="replayed"):
     """An uninterrupted search with storage: (result, the log's lines as bytes)."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "full.jsonl"
-        result = run(flaky, Adaptive(seed=seed, batch_size=batch_size), n, storage=path)
+        strategy = STRATEGIES[kind](seed, batch_size)
+        result = run(flaky, strategy, n, storage=path)
         return result, path.read_bytes().splitlines(keepends=True)
 
 
-def resume(path, batch_size, seed=0, n=N):
+def resume(path, batch_size, seed=0, n=N, kind="replayed"):
     objective = Counting(flaky)
-    result = run(objective, Adaptive(seed=seed, batch_size=batch_size), n, storage=path)
+    result = run(objective, STRATEGIES[kind](seed, batch_size), n, storage=path)
     return result, objective.calls
+
+
+def trial_indices(lines) -> list:
+    """The indices of the trial lines among ``lines`` (bytes), in file order."""
+    return [json.loads(line)["index"] for line in lines if b'"index"' in line]
 
 
 def check_log(path, result):
     """The log holds a header and each trial of ``result`` once, as returned."""
     header, *rows = read_lines(path)
-    assert header["format"] == "hpo-trials" and header["version"] == 1
+    assert header["format"] == "hpo-trials" and header["version"] == 2
+    rows = [row for row in rows if "index" in row]  # the trial lines
     assert sorted(row["index"] for row in rows) == list(range(len(result.trials)))
     stored = {row["index"]: search.runner.Trial.from_dict(row) for row in rows}
     assert [stored[t.index] for t in result.trials] == result.trials
@@ -81,16 +100,19 @@ def test_every_trial_is_fsynced_before_it_is_told(tmp_path, monkeypatch):
     def recording_fsync(fd):
         fsync(fd)
         if stat.S_ISREG(os.fstat(fd).st_mode):  # not the directory's fsync
-            seen.append((len(path.read_bytes().splitlines()), len(strategy.history)))
+            lines = path.read_bytes().splitlines()
+            trials = sum(b'"index"' in line for line in lines)
+            seen.append((len(lines), trials, len(strategy.history)))
 
     monkeypatch.setattr(search.runner.os, "fsync", recording_fsync)
     result = run(flaky, strategy, 7, storage=path)
-    # one fsync per line (header, then 7 trials), each after its line was flushed
-    assert [lines for lines, _ in seen] == list(range(1, 9))
-    # trial i (line i + 2) is on disk before the strategy is told about it
-    assert all(told <= lines - 2 for lines, told in seen[1:])
+    # one fsync per line: the header, then each round's line and its trials
+    # (rounds of 3, 3 and 1: 1 + 3 + 7 lines)
+    assert [lines for lines, _, _ in seen] == list(range(1, 12))
+    # every trial is on disk before the strategy is told about it
+    assert all(told <= trials for _, trials, told in seen)
     check_log(path, result)
-    assert read_lines(path)[0]["space"] == search.runner.space_spec(SPACE)
+    assert read_lines(path)[0]["space"] == space_spec(SPACE)
 
 
 def test_log_lines_are_strict_json(tmp_path):
@@ -107,30 +129,36 @@ def test_log_lines_are_strict_json(tmp_path):
 
 @given(
     batch_size=st.integers(1, 4),
-    k=st.integers(0, N),
+    k=st.integers(0, 100),
     cut=st.sampled_from([None, "mid-line", "garbage"]),
+    kind=st.sampled_from(sorted(STRATEGIES)),
 )
-def test_resume_after_a_crash_gives_the_uninterrupted_trials(batch_size, k, cut):
+def test_resume_after_a_crash_gives_the_uninterrupted_trials(batch_size, k, cut, kind):
     with tempfile.TemporaryDirectory() as directory:
-        full, lines = full_log(batch_size)
+        full, lines = full_log(batch_size, kind=kind)
+        k = k % len(lines)  # the crash left the first k lines whole
         path = Path(directory) / "crashed.jsonl"
         torn = b""  # what the crash left of line k + 1
-        if cut == "mid-line" and k < N:
-            torn = lines[k + 1][: len(lines[k + 1]) // 2]
-        elif cut == "garbage" and k < N:
+        if cut == "mid-line":
+            torn = lines[k][: len(lines[k]) // 2]
+        elif cut == "garbage" and k > 0:  # (zeros where the header was: not ours)
             torn = b"\x00\x00\x00\n"  # blocks allocated but never written
-        path.write_bytes(b"".join(lines[: k + 1]) + torn)
+        path.write_bytes(b"".join(lines[:k]) + torn)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            result, calls = resume(path, batch_size)
+            result, calls = resume(path, batch_size, kind=kind)
         assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
-        assert result.trials[:k] == full.trials[:k]  # read back, seconds and all
-        assert calls == [t.params for t in full.trials[k:]]  # only the lost ones
+        stored = set(trial_indices(lines[:k]))
+        assert [t for t in result.trials if t.index in stored] == [
+            t for t in full.trials if t.index in stored
+        ]  # read back, seconds and all
+        lost = [t.params for t in full.trials if t.index not in stored]
+        assert calls == lost  # only the lost ones, in order
         check_log(path, result)
         messages = [str(w.message) for w in caught]
         if torn:
             assert messages == [
-                f"{path}: line {k + 2} is incomplete (a crash while writing it?); "
+                f"{path}: line {k + 1} is incomplete (a crash while writing it?); "
                 "it is skipped and will be overwritten"
             ]
         else:
@@ -146,15 +174,29 @@ def test_resume_of_a_finished_search_evaluates_nothing(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_a_torn_tail_is_cut_off_even_when_nothing_is_left_to_run(tmp_path):
+def test_a_finished_search_is_only_read_even_with_a_torn_tail(tmp_path):
     path = tmp_path / "trials.jsonl"
     full = run(flaky, Adaptive(seed=0), N, storage=path)
-    complete = path.read_bytes()
-    path.write_bytes(complete + b'{"index": 99, "params": {"x": 0.1' + b" " * 500)
-    with pytest.warns(UserWarning, match=f"line {N + 2} is incomplete"):
+    torn = path.read_bytes() + b'{"index": 99, "params": {"x": 0.1' + b" " * 500
+    path.write_bytes(torn)
+    lines = len(torn.splitlines())
+    with pytest.warns(UserWarning, match=f"line {lines} is incomplete"):
         result, calls = resume(path, 1)
     assert calls == [] and result.trials == full.trials
-    assert path.read_bytes() == complete
+    assert path.read_bytes() == torn  # nothing to write: the file is only read
+
+
+def test_a_finished_search_resumes_from_a_read_only_file(tmp_path):
+    path = tmp_path / "trials.jsonl"
+    full = random_search(flaky, SPACE, 6, seed=1, storage=path)
+    path.chmod(stat.S_IRUSR)
+    try:
+        with open(path, "r+b"):
+            pytest.skip("root may write read-only files: the test would not test")
+    except PermissionError:
+        pass
+    again = random_search(flaky, SPACE, 6, seed=1, storage=path)
+    assert again.trials == full.trials
 
 
 def test_resume_with_more_trials_continues(tmp_path):
@@ -196,9 +238,11 @@ def test_resume_with_the_real_random_search(tmp_path):
     full = random_search(flaky, SPACE, 9, seed=4, batch_size=2)
     random_search(flaky, SPACE, 5, seed=4, batch_size=2, storage=path)
     lines = path.read_bytes().splitlines(keepends=True)
-    path.write_bytes(b"".join(lines[:5]) + lines[5][:10])  # 4 trials and a torn line
+    fourth = [i for i, line in enumerate(lines) if b'"index"' in line][3]
+    kept = lines[: fourth + 1]  # 4 trials (two rounds), then a torn line
+    path.write_bytes(b"".join(kept) + lines[fourth + 1][:10])
     objective = Counting(flaky)
-    with pytest.warns(UserWarning, match="line 6 is incomplete"):
+    with pytest.warns(UserWarning, match=f"line {len(kept) + 1} is incomplete"):
         result = random_search(objective, SPACE, 9, seed=4, batch_size=2, storage=path)
     assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
     assert objective.calls == [t.params for t in full.trials[4:]]
@@ -210,7 +254,7 @@ def test_resume_a_grid_evaluates_the_lost_points_in_one_batch(tmp_path):
     full = grid_search(Batched(), SPACE, points=2, storage=path)  # 2 x 2 x 3 points
     assert len(full.trials) == 12 and full.n_failed == 0
     lines = path.read_bytes().splitlines(keepends=True)
-    path.write_bytes(b"".join(lines[:4]))  # header + 3 trials
+    path.write_bytes(b"".join(lines[:5]))  # header, the round, 3 trials
     objective = Batched()
     result = grid_search(objective, SPACE, points=2, storage=path)
     assert objective.batch_calls == [9] and objective.calls == 0
@@ -233,10 +277,10 @@ def test_trials_are_logged_as_they_finish_and_resume_from_any_prefix(tmp_path):
             sleepy, ListStrategy(points, batch_size=4), 4, executor=pool, storage=path
         )
     lines = path.read_bytes().splitlines(keepends=True)
-    order = [json.loads(line)["index"] for line in lines[1:]]
+    order = trial_indices(lines)  # lines: the header, the round, 4 trials
     assert sorted(order) == [0, 1, 2, 3] and order != [0, 1, 2, 3]
     for k in range(5):
-        path.write_bytes(b"".join(lines[: k + 1]))
+        path.write_bytes(b"".join(lines[: k + 2]))
         objective = Counting(bowl)
         result = run(objective, ListStrategy(points, batch_size=4), 4, storage=path)
         assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
@@ -304,9 +348,10 @@ def test_a_corrupt_line_in_the_middle_is_refused(log):
 @pytest.mark.parametrize(
     "edit, match",
     [
+        # lines: the header, then each round's line and its trials
         (lambda rows: rows[:2] + rows[5:], "rounds .* are not 0, 1, 2"),  # batch 1
-        (lambda rows: rows[:3] + rows[2:], "trial 1 is stored twice"),
-        (lambda rows: rows[:2] + rows[3:], "round 0 is incomplete but is not the last"),
+        (lambda rows: rows[:3] + rows[2:], "trial 0 is stored twice"),
+        (lambda rows: rows[:2] + rows[3:], "a round is incomplete but is not the last"),
     ],
     ids=["lost rounds", "duplicate", "incomplete round"],
 )
@@ -355,7 +400,7 @@ def test_any_bytes_but_a_cut_header_are_refused_untouched(content):
         path = Path(directory) / "trials.jsonl"
         path.write_bytes(content)
         strategy = Adaptive(seed=0)
-        header = search.runner._json_line(search.runner._header(strategy, {}))
+        header = storage.json_line(storage.header(strategy, 1, {}, None))
         cut_header = b"\n" not in content and header.startswith(content)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a cut header is warned about
@@ -378,7 +423,7 @@ def test_a_fifo_or_a_device_is_refused_at_once(tmp_path):
         with pytest.raises(ValueError, match="not a regular file"):
             run(bowl, Adaptive(seed=0), 2, storage=path)
         with pytest.raises(ValueError, match="not a regular file"):
-            search.runner.load(path)
+            storage.load(path)
 
 
 # ------------------------------------------------------------ metadata and load
@@ -420,14 +465,14 @@ def test_load_reads_a_read_only_file_without_writing(tmp_path):
     )
     path.chmod(stat.S_IRUSR)  # read-only (root ignores it; the bytes are checked)
     before, mtime = path.read_bytes(), path.stat().st_mtime_ns
-    loaded = search.runner.load(path)
+    loaded = storage.load(path)
     assert loaded.trials == done.trials and loaded.metadata == {"a": 1}
     assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
     with pytest.raises(ValueError, match="does not exist"):
-        search.runner.load(tmp_path / "missing.jsonl")
+        storage.load(tmp_path / "missing.jsonl")
     (tmp_path / "notes.txt").write_text("notes")
     with pytest.raises(ValueError, match="not a trials file"):
-        search.runner.load(tmp_path / "notes.txt")
+        storage.load(tmp_path / "notes.txt")
 
 
 # ------------------------------------------------------------ a real crash
@@ -447,7 +492,7 @@ def test_a_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
     process = subprocess.Popen([*command, "0.05"], cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
-        while not path.exists() or len(path.read_bytes().splitlines()) < 6:
+        while not path.exists() or path.read_bytes().count(b'"index"') < 6:
             assert process.poll() is None, "the search ended before it was killed"
             assert time.monotonic() < deadline, "the search wrote no trials"
             time.sleep(0.01)
@@ -459,9 +504,11 @@ def test_a_killed_search_resumes_without_losing_or_repeating_trials(tmp_path):
     survived = []
     for line in path.read_bytes().split(b"\n")[1:]:
         try:
-            survived.append(search.runner.Trial.from_dict(json.loads(line)))
+            row = json.loads(line)
         except ValueError:  # the torn last line, or b"" after the final newline
-            pass
+            continue
+        if "index" in row:  # a trial line, not a round line
+            survived.append(search.runner.Trial.from_dict(row))
     assert 5 <= len(survived) < n
 
     objective = Counting(flaky)
@@ -488,14 +535,18 @@ def test_resume_with_the_real_bayes_search(tmp_path):
     def bayes():  # small settings: the test is about replay, not about the GP
         return BayesSearch(space, seed=1, batch_size=2, n_candidates=64, n_polish=1)
 
-    full = run(parabola, bayes(), 8, storage=path)
+    full = run(parabola, bayes(), 12, storage=path)
     lines = path.read_bytes().splitlines(keepends=True)
-    path.write_bytes(b"".join(lines[:7]))  # 6 trials: the initial design and one more
-    objective = Counting(parabola)
-    result = run(objective, bayes(), 8, storage=path)
-    assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
-    assert objective.calls == [t.params for t in full.trials[6:]]
-    check_log(path, result)
+    for k in range(1, len(lines)):  # a crash after any line
+        path.write_bytes(b"".join(lines[:k]))
+        stored = set(trial_indices(lines[:k]))
+        objective = Counting(parabola)
+        result = run(objective, bayes(), 12, storage=path)
+        assert [key(t) for t in result.trials] == [key(t) for t in full.trials]
+        assert objective.calls == [
+            t.params for t in full.trials if t.index not in stored
+        ]
+        check_log(path, result)
 
 
 def parabola(params):

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from optim import SGD, Adam
 from search.objective import TrainedLoss
 from search.progress import Progress
+from search.random_search import RandomSearch
 from search.runner import (
     SearchResult,
     Trial,
@@ -31,6 +32,7 @@ from search.runner import (
 from search.space import Integer, Real
 from surfaces import LinearRegression, Rosenbrock, make_regression, split
 from tests._search_helpers import (
+    SPACE,
     Adaptive,
     Batched,
     ListStrategy,
@@ -117,10 +119,104 @@ def test_no_ok_trial_means_no_best():
     assert result.test_score is None
 
 
-def test_objective_returning_non_numbers_fails_the_trial():
-    result = run(lambda p: "three", Adaptive(seed=0), 2)
+@pytest.mark.parametrize("returned", ["three", "1.5", True, None, [1.0], np.ones(2)])
+def test_objective_returning_non_numbers_fails_the_trial(returned):
+    result = run(lambda p: returned, Adaptive(seed=0), 2)
     assert [t.status for t in result.trials] == ["failed", "failed"]
-    assert result.trials[0].message.startswith("ValueError: could not convert")
+    assert result.trials[0].message == (
+        f"TypeError: the objective returned {returned!r}, not a number"
+    )
+
+
+@pytest.mark.parametrize("returned", [np.float32(1.5), np.int64(2), np.array(0.5)])
+def test_numpy_numbers_are_values(returned):
+    result = run(lambda p: returned, Adaptive(seed=0), 1)
+    assert result.trials[0].status == "ok"
+    assert result.trials[0].value == float(returned)
+
+
+class Meddling:
+    """An objective that changes the params it is given, and a batch too."""
+
+    def __call__(self, params):
+        params["x"] = round(params["x"], 1) + 100.0  # out of the space
+        params.pop("kind")
+        return bowl({**params, "x": 0.0, "kind": "a"})
+
+    def batch(self, params_list):
+        values = [self({**p}) for p in params_list]
+        for p in params_list:
+            p.clear()
+        return values
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_an_objective_that_changes_its_params_changes_nothing_stored(tmp_path, batch):
+    objective = Meddling() if batch else Meddling().__call__
+    path = tmp_path / "trials.jsonl"
+    result = run(objective, RandomSearch(SPACE, seed=0, batch_size=3), 6, storage=path)
+    proposals = run(bowl, RandomSearch(SPACE, seed=0, batch_size=3), 6).trials
+    assert [t.params for t in result.trials] == [t.params for t in proposals]
+    assert [t.status for t in result.trials] == ["ok"] * 6
+    # and the file resumes: what it holds is what was proposed
+    again = run(objective, RandomSearch(SPACE, seed=0, batch_size=3), 9, storage=path)
+    assert again.trials[:6] == result.trials
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no")
+
+
+def test_any_exception_is_a_failed_trial_even_an_unprintable_one():
+    def objective(params):
+        raise Unprintable
+
+    result = run(objective, Adaptive(seed=0), 1)
+    assert result.trials[0].status == "failed"
+    assert result.trials[0].message.startswith("Unprintable: ")
+
+
+def test_a_message_with_a_lone_surrogate_is_written_as_csv_and_json(tmp_path):
+    def objective(params):
+        raise ValueError("bad \udc80 byte")
+
+    result = run(objective, Adaptive(seed=0), 2, storage=tmp_path / "t.jsonl")
+    result.to_csv(tmp_path / "t.csv")
+    result.to_json(tmp_path / "t.json")
+    assert "bad \\udc80 byte" in (tmp_path / "t.csv").read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "t.json").read_text())["trials"][0]["message"] == (
+        "ValueError: bad \udc80 byte"
+    )
+
+
+class ScoredBowl:
+    """``bowl`` with a test score that raises or is not finite."""
+
+    test = "a test split"
+
+    def __init__(self, score):
+        self.score = score
+
+    def __call__(self, params):
+        return bowl(params)
+
+    def test_score(self, params):
+        if isinstance(self.score, Exception):
+            raise self.score
+        return self.score
+
+
+def test_a_failing_test_score_keeps_the_trials_with_a_warning():
+    with pytest.warns(UserWarning, match="test score .* could not be computed"):
+        result = run(ScoredBowl(RuntimeError("boom")), Adaptive(seed=0), 4)
+    assert len(result.trials) == 4 and result.test_score is None
+
+
+def test_a_non_finite_test_score_is_null_in_json():
+    result = run(ScoredBowl(math.nan), Adaptive(seed=0), 2)
+    assert math.isnan(result.test_score)
+    assert json.loads(result.to_json())["test_score"] is None
 
 
 # Outcomes of a scripted objective: a finite value, nan, +-inf or an exception.

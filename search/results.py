@@ -1,0 +1,173 @@
+"""What a search leaves behind: its trials, and the result that holds them.
+
+A :class:`Trial` is one evaluated set of hyperparameters with its status
+(``"ok"``, ``"diverged"`` or ``"failed"``); a :class:`SearchResult` holds the
+trials of a search in index order, finds the best, and writes them as strict
+JSON (a non-finite number is ``null``) or CSV (any message, even one that is
+not valid Unicode).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+STATUSES = ("ok", "diverged", "failed")
+
+
+@dataclasses.dataclass(frozen=True)
+class Trial:
+    """One evaluated set of hyperparameters.
+
+    Attributes
+    ----------
+    index : int
+        Position in the search, from 0, in proposal order.
+    params : dict
+        The hyperparameters: name -> plain Python value.
+    value : float
+        The objective's value; ``inf`` if diverged, ``nan`` if failed.
+    status : str
+        ``"ok"``, ``"diverged"`` or ``"failed"``.
+    seconds : float
+        Wall time of the evaluation (a batch's time shared evenly by its trials).
+    message : str
+        ``"ExceptionType: text"`` for a failed trial, what was returned for a
+        diverged one, ``""`` otherwise.
+    round : int
+        The round (one ``ask``) that proposed it, from 0.
+    """
+
+    index: int
+    params: dict
+    value: float
+    status: str
+    seconds: float
+    message: str = ""
+    round: int = 0
+
+    def to_dict(self) -> dict:
+        """A strict-JSON dict: a non-finite ``value`` is ``None`` (the status says which)."""
+        row = dataclasses.asdict(self)
+        row["value"] = self.value if math.isfinite(self.value) else None
+        return row
+
+    @classmethod
+    def from_dict(cls, row: dict) -> Trial:
+        """Inverse of :meth:`to_dict` (extra keys, such as ``round_size``, ignored)."""
+        status = row["status"]
+        if status not in STATUSES:
+            raise ValueError(f"Trial: status must be one of {STATUSES}, got {status!r}")
+        value = {"ok": row["value"], "diverged": math.inf, "failed": math.nan}[status]
+        return cls(
+            index=int(row["index"]),
+            params=dict(row["params"]),
+            value=float(value),
+            status=status,
+            seconds=float(row["seconds"]),
+            message=str(row["message"]),
+            round=int(row["round"]),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class SearchResult:
+    """What :func:`run` returns: the trials in index order, the best, the test score.
+
+    Attributes
+    ----------
+    trials : list of Trial
+        Every finished trial, in index order.
+    test_score : float or None
+        ``objective.test_score(best.params)`` when the objective has a test
+        split and some trial is ok; ``None`` otherwise.
+    metadata : dict or None
+        The ``metadata`` the search was run with (or read back by
+        :func:`load`); ``None`` for a result built by hand.
+    """
+
+    trials: list
+    test_score: float | None = None
+    metadata: dict | None = None
+
+    @property
+    def best(self) -> Trial | None:
+        """The ok trial with the lowest value (the first of equals); ``None`` if none is ok."""
+        ok = [t for t in self.trials if t.status == "ok"]
+        return min(ok, key=lambda t: t.value) if ok else None
+
+    @property
+    def n_failed(self) -> int:
+        """Number of trials whose objective raised."""
+        return sum(t.status == "failed" for t in self.trials)
+
+    @property
+    def n_diverged(self) -> int:
+        """Number of trials with a non-finite value."""
+        return sum(t.status == "diverged" for t in self.trials)
+
+    def best_so_far(self) -> np.ndarray:
+        """``(n,)``: the lowest ok value among trials ``0..i`` (``inf`` before the first ok)."""
+        values = np.array(
+            [t.value if t.status == "ok" else math.inf for t in self.trials],
+            dtype=float,
+        )
+        return np.minimum.accumulate(values) if values.size else values
+
+    def to_json(self, path=None) -> str:
+        """The result as a JSON document (strict: non-finite values are ``null``).
+
+        Written to ``path`` too when given. Keys: ``trials`` (as
+        :meth:`Trial.to_dict`), ``best`` (the best trial's index or ``null``),
+        ``test_score`` (``null`` if none or not finite), ``n_failed``,
+        ``n_diverged``.
+        """
+        score = self.test_score
+        document = {
+            "trials": [t.to_dict() for t in self.trials],
+            "best": None if self.best is None else self.best.index,
+            "test_score": score if score is not None and math.isfinite(score) else None,
+            "n_failed": self.n_failed,
+            "n_diverged": self.n_diverged,
+        }
+        text = json.dumps(document, indent=1, allow_nan=False)
+        if path is not None:
+            Path(path).write_text(text + "\n", encoding="utf-8")
+        return text
+
+    def to_csv(self, path=None) -> str:
+        """The trials as CSV, also written to ``path`` when given.
+
+        Columns: ``index, round, status, value, seconds, message``, then one
+        column per hyperparameter (in order of first appearance); ``value`` is
+        written as Python prints it (``inf``, ``nan``).
+        """
+        names = list(dict.fromkeys(k for t in self.trials for k in t.params))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            ["index", "round", "status", "value", "seconds", "message", *names]
+        )
+        for t in self.trials:
+            row = [
+                t.index,
+                t.round,
+                t.status,
+                repr(t.value),
+                repr(t.seconds),
+                t.message,
+            ]
+            writer.writerow(row + [t.params.get(k, "") for k in names])
+        text = buffer.getvalue()
+        if path is not None:
+            # a message may hold anything an exception said, lone surrogates too
+            Path(path).write_text(
+                text, encoding="utf-8", errors="backslashreplace", newline=""
+            )
+        return text
