@@ -444,6 +444,7 @@ def plot_best_so_far(
     results,
     *,
     band=(25, 75),
+    min_band_seeds=5,
     log=None,
     start=0,
     x=None,
@@ -457,7 +458,11 @@ def plot_best_so_far(
     For a search repeated with several seeds, the curve is the median over
     the seeds of each one's best so far (:func:`running_best`), and a band
     spans the ``band`` percentiles: how much the luck of the seed matters.
-    Before a search's first finite value its best is ``inf``: not drawn.
+    Percentiles of two to four seeds say little (the quartiles of three are
+    the midpoints between them), so with fewer than ``min_band_seeds`` seeds
+    each seed's own curve is drawn instead, thin and faint, beside the
+    median. Before a search's first finite value its best is ``inf``: not
+    drawn.
 
     Parameters
     ----------
@@ -468,7 +473,10 @@ def plot_best_so_far(
         ``(seeds, n)`` array). Runs may differ in length: each trial's
         median and band use the seeds that reached it.
     band : (float, float) or None, default (25, 75)
-        Percentiles bounding the band (drawn with two or more seeds).
+        Percentiles bounding the band (``None``: no band, no seed curves).
+    min_band_seeds : int, default 5
+        Fewest seeds for a band; with two up to this many minus one, the
+        seeds' own curves are drawn instead.
     log : bool, optional
         Log y axis; by default when the values are positive and span a decade.
     start : int, default 0
@@ -524,7 +532,15 @@ def plot_best_so_far(
         color = colors[i] if colors is not None else f"C{i}"
         label = name if len(runs) == 1 else f"{name} (median of {len(runs)} seeds)"
         ax.step(xs, median, where="post", color=color, lw=2, label=label, zorder=3)
-        if band is not None and len(runs) > 1:
+        if band is not None and 1 < len(runs) < min_band_seeds:
+            for k, r in enumerate(runs):  # too few seeds for percentiles: each one
+                ax.step(
+                    xs[: r.size], np.where(np.isinf(r), np.nan, r), where="post",
+                    color=color, lw=0.8, alpha=0.45, zorder=2,
+                    label=f"{name}: each of the {len(runs)} seeds" if k == 0 else None,
+                )  # fmt: skip
+            drawn += runs
+        elif band is not None and len(runs) > 1:
             ax.fill_between(
                 xs,
                 lo,
@@ -1016,20 +1032,157 @@ def _legend_below(fig, ax):
         )
 
 
+def label_points(
+    ax, x, y, texts, *, facecolors="white", fontsize=7, dot=3.0, avoid=None,
+    avoid_radius=10.0, gap=1.0, rings=5,
+):  # fmt: skip
+    """Put a circled label at each point, moved aside where it would hide another.
+
+    Greedy, in the order given: a label goes on its own point if that spot
+    is free, else at the nearest free spot on rings around the point, joined
+    to it by a thin line; with no free spot within ``rings`` rings it is left
+    out. In display units, a label of radius ``r`` centred at ``c`` is free
+    when::
+
+        |c - c_j| >= r + r_j + gap            for every label j placed before it
+        |c - p_i| >= r + dot + gap            for every point i but its own
+        |c - a_k| >= r + avoid_radius + gap   for every marker k to avoid
+        c +- r lies inside the axes
+
+    Ring ``m`` (``m = 1 .. rings``) lies at ``(m + 1/4) * (r + r_max + gap)``
+    from the point (``r_max`` the largest label radius), 16 spots on each,
+    so that the line to a moved label shows. The layout must be final when
+    this runs: call it last, after legends and colour bars. The labels are
+    kept out of the layout engine, so that saving does not move the axes
+    they were fitted to.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where the points are drawn (their markers are the caller's).
+    x, y : array_like
+        ``(n,)`` the points, in data coordinates.
+    texts : list of str
+        ``n`` labels.
+    facecolors : str or list of str, default "white"
+        The circles' colours, one for all or one per label.
+    fontsize : float, default 7
+        Font size of the labels, in points.
+    dot : float, default 3
+        Radius of the points' markers, in points (``markersize / 2``).
+    avoid : array_like, optional
+        ``(m, 2)`` other markers no label may cover (a best point's star),
+        in data coordinates.
+    avoid_radius : float, default 10
+        Their radius, in points.
+    gap : float, default 1
+        Least clearance around every circle, in points.
+    rings : int, default 5
+        Rings of spots tried around a point before its label is left out.
+
+    Returns
+    -------
+    list
+        ``n`` :class:`matplotlib.text.Annotation` (``None`` for a label left out).
+    """
+    from matplotlib.patheffects import withStroke
+
+    fig = ax.figure
+    x, y = (np.asarray(v, dtype=np.float64).ravel() for v in (x, y))
+    if not x.size == y.size == len(texts):
+        raise ValueError(
+            f"label_points: {x.size} x, {y.size} y and {len(texts)} texts differ"
+        )
+    colors = [facecolors] * x.size if isinstance(facecolors, str) else facecolors
+    style = {
+        "ha": "center", "va": "center", "fontsize": fontsize, "fontweight": "bold",
+        "color": "black", "zorder": 7,
+    }  # fmt: skip
+
+    def circle(color):
+        return {"boxstyle": "circle,pad=0.2", "fc": color, "ec": "black", "lw": 0.6}
+
+    # measure each label's circle once, with the figure laid out
+    probes = [
+        ax.annotate(t, (xi, yi), bbox=circle("white"), **style)
+        for t, xi, yi in zip(texts, x, y, strict=True)
+    ]
+    for p in probes:
+        p.set_in_layout(False)  # or the layout measured would not be the final one
+    fig.draw_without_rendering()
+    radius = np.array(
+        [max(p.get_bbox_patch().get_window_extent().size) / 2 for p in probes]
+    )  # (n,) pixels
+    for p in probes:
+        p.remove()
+    px = fig.dpi / 72  # pixels per point
+    points = ax.transData.transform(np.column_stack([x, y]))  # (n, 2) pixels
+    marks = np.reshape(np.zeros((0, 2)) if avoid is None else avoid, (-1, 2))
+    marks = ax.transData.transform(marks)  # (m, 2) pixels
+    box = ax.get_window_extent()
+    angles = np.linspace(0, 2 * np.pi, 16, endpoint=False) + np.pi / 4
+    directions = np.column_stack([np.cos(angles), np.sin(angles)])  # (16, 2)
+    placed, centres, radii = [], [], []
+
+    def free(c, r, others):
+        inside = box.x0 + r <= c[0] <= box.x1 - r and box.y0 + r <= c[1] <= box.y1 - r
+        return (
+            inside
+            and np.all(np.hypot(*(others - c).T) >= r + (dot + gap) * px)
+            and np.all(np.hypot(*(marks - c).T) >= r + (avoid_radius + gap) * px)
+            and all(
+                np.hypot(*(c - cj)) >= r + rj + gap * px
+                for cj, rj in zip(centres, radii, strict=True)
+            )
+        )
+
+    for i, (point, r) in enumerate(zip(points, radius, strict=True)):
+        step = r + radius.max() + gap * px
+        spots = [point] + [
+            point + (m + 0.25) * step * d
+            for m in range(1, rings + 1)
+            for d in directions
+        ]
+        others = np.delete(points, i, axis=0)  # (n - 1, 2)
+        c = next((c for c in spots if free(c, r, others)), None)
+        if c is None:
+            placed.append(None)
+            continue
+        centre = (x[i], y[i]) if c is point else ax.transData.inverted().transform(c)
+        if c is not point:  # a thin line from the label to its point, on any colour
+            ax.plot(
+                [x[i], centre[0]], [y[i], centre[1]], color="black", lw=0.8,
+                zorder=6.5, scalex=False, scaley=False,
+                path_effects=[withStroke(linewidth=2.2, foreground="white")],
+            )  # fmt: skip
+        label = ax.annotate(texts[i], tuple(centre), bbox=circle(colors[i]), **style)
+        label.set_in_layout(False)
+        placed.append(label)
+        centres.append(c)
+        radii.append(r)
+    return placed
+
+
 def plot_gp_1d(
     ax_post, ax_acq, gp, X, y, best, *, x=None, grid=400, xlabel="x", ylabel="value",
-    legend=True,
+    proposal=None, legend=True,
 ):  # fmt: skip
     """Draw a 1-D Gaussian-process posterior and its expected improvement below it.
 
     Top (``ax_post``): the posterior mean, a band of two standard deviations
     either side, and the observations. Bottom (``ax_acq``): the expected
     improvement below ``best`` (:func:`search.acquisition.expected_improvement`)
-    with its maximizer marked, the point Bayesian search would try next::
+    with its maximizer on the plotted grid marked (dashed)::
 
         mean, std = gp.predict(u)           u on a grid of [0, 1]
         band = mean -+ 2 * std
         EI(u) = std * h((best - mean) / std)
+        peak = argmax over the grid of EI(u)
+
+    A search maximizes EI over its own candidates (``BayesSearch``: Sobol
+    points polished by L-BFGS-B), not over this grid, so give its actual
+    next point as ``proposal``: it is marked on both curves (a triangle on
+    EI, a diamond on the mean), to be read beside the grid's peak.
 
     Parameters
     ----------
@@ -1044,13 +1197,17 @@ def plot_gp_1d(
     best : float
         The value to improve on (usually ``min(y)``).
     x : callable, optional
-        Maps unit coordinates to the displayed ones (e.g. ``Real.decode``
+        Maps unit coordinates to the displayed ones (e.g. ``Real.from_unit``
         of a log-scaled dimension); default the identity. A log axis is used
         when the mapped grid is positive and spans more than two decades.
+        The axis shows the mapped interval and 2% more either side.
     grid : int, default 400
         Grid points.
     xlabel, ylabel : str
         Axis labels (``xlabel`` on the bottom panel).
+    proposal : float, optional
+        The unit coordinate of the search's actual next proposal, marked
+        and labelled "the search's next proposal".
     legend : bool, default True
         Draw a legend in each panel.
 
@@ -1080,21 +1237,41 @@ def plot_gp_1d(
     )  # fmt: skip
     ax_post.plot(xs, mean, color="C0", lw=1.8, label="posterior mean")
     ax_post.plot(
-        x_obs, y, "o", color="black", ms=6, ls="none", label=f"observed ({y.size})"
-    )
+        x_obs, y, "o", color="black", ms=6, ls="none", label=f"observed ({y.size})",
+        clip_on=False, zorder=4,  # a point at the range's end shows whole
+    )  # fmt: skip
     ax_post.axhline(best, color="0.4", ls=":", lw=1, label="best so far")
     ax_acq.fill_between(xs, 0.0, ei, color="C2", alpha=0.3)
     ax_acq.plot(xs, ei, color="C2", lw=1.6, label="expected improvement")
     k = int(np.argmax(ei))
-    ax_acq.axvline(xs[k], color="C3", ls="--", lw=1.2, label="next proposal")
+    label = "EI peak on the plotted grid"
+    ax_acq.axvline(xs[k], color="C3", ls="--", lw=1.2, label=label)
     ax_post.axvline(xs[k], color="C3", ls="--", lw=1.2)
+    top = float(ei.max())
+    if proposal is not None:
+        m_p, s_p = gp.predict(np.array([[float(proposal)]]))  # (1,) each
+        ei_p = expected_improvement(m_p, s_p, best)  # (1,)
+        x_p = to_x(np.array([float(proposal)]))  # (1,)
+        marker = {"color": "C1", "mec": "black", "mew": 0.8, "ls": "none"}
+        ax_acq.plot(
+            x_p, ei_p, "v", ms=10, clip_on=False, zorder=5, **marker,
+            label="the search's next proposal (its EI)",
+        )  # fmt: skip
+        ax_post.plot(
+            x_p, m_p, "D", ms=7, clip_on=False, zorder=5, **marker,
+            label="the search's next proposal (its mean)",
+        )  # fmt: skip
+        top = max(top, float(ei_p[0]))
+    # 2% of the range either side, so that a line at an end is not on the spine
+    ends = np.log10(xs[[0, -1]]) if log else xs[[0, -1]]  # (2,)
+    ends = ends + np.array([-0.02, 0.02]) * (ends[1] - ends[0])
     for ax in (ax_post, ax_acq):
         ax.set_xscale("log" if log else "linear")
-        ax.set_xlim(xs[0], xs[-1])
+        ax.set_xlim(*(10.0**ends if log else ends))
         ax.grid(True, alpha=0.3)
         if legend:
             ax.legend(loc="best", framealpha=0.9, fontsize="small")
     ax_post.set_ylabel(ylabel)
     ax_acq.set(xlabel=f"{xlabel} (log scale)" if log else xlabel, ylabel="EI")
-    ax_acq.set_ylim(0.0, max(float(ei.max()), 1e-300) * 1.1)
+    ax_acq.set_ylim(0.0, max(top, 1e-300) * 1.15)
     return ei

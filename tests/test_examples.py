@@ -1,10 +1,28 @@
-"""The walkthrough runs end to end in quick mode and writes every figure."""
+"""The walkthrough runs end to end in quick mode, writes every figure, and they say what they show.
 
+The figures are read back through their artists (marker positions, legend
+boxes, labels) after a run of the script in this process; the oracles are
+a fresh ``BayesSearch`` replayed with the run's trials (its next ``ask``),
+the seeds and trial counts the script prints, and geometry in display units.
+The notebook test converts the script with jupytext and executes it with
+nbclient (both optional: skipped when missing).
+"""
+
+import contextlib
+import io
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+
+from search.bayes_search import BayesSearch
+
 ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "examples" / "walkthrough.py"
 PNG = b"\x89PNG\r\n\x1a\n"
 FIGURES = [
     "01_training.png",
@@ -19,10 +37,11 @@ FIGURES = [
 ]
 
 
+@pytest.mark.slow
 def test_walkthrough_quick_writes_every_figure(tmp_path):
     out = tmp_path / "figures"
     done = subprocess.run(
-        [sys.executable, "examples/walkthrough.py", "--quick", "--out", str(out)],
+        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -37,3 +56,163 @@ def test_walkthrough_quick_writes_every_figure(tmp_path):
     assert "random wins" in done.stdout
     assert "deterministic: True" in done.stdout
     assert "on the test rows the tuned model" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def walkthrough(tmp_path_factory):
+    """The script's namespace and printed text after ``--quick``, run in this process."""
+    out = tmp_path_factory.mktemp("figures")
+    argv, sys.argv = sys.argv, [str(SCRIPT), "--quick", "--out", str(out)]
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            ns = runpy.run_path(str(SCRIPT), run_name="__main__")
+    finally:
+        sys.argv = argv
+    for fig in ns["FIGURES"].values():
+        fig.draw_without_rendering()  # the layout as saved: extents are final
+    return ns, printed.getvalue()
+
+
+def drawn_points(ax):
+    """Display coordinates ``(k, 2)`` of the vertices and markers drawn in ``ax``.
+
+    Clipped artists count only inside the axes (the rest is not drawn).
+    """
+    box, found = ax.get_window_extent(), []
+    for artist in [*ax.get_lines(), *ax.collections]:
+        if isinstance(artist, PathCollection):
+            xy = artist.get_offset_transform().transform(artist.get_offsets())
+        elif hasattr(artist, "get_xydata"):
+            xy = artist.get_transform().transform(artist.get_xydata())
+        else:
+            continue
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        if artist.get_clip_on():
+            xy = xy[[box.contains(*p) for p in xy]]
+        found.append(xy)
+    return np.concatenate(found) if found else np.zeros((0, 2))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", FIGURES)
+def test_no_legend_hides_a_plotted_point(walkthrough, name):
+    fig = walkthrough[0]["FIGURES"][name]
+    legends = [*fig.legends, *(a.get_legend() for a in fig.axes if a.get_legend())]
+    assert legends, "every figure has a legend"
+    for legend in legends:
+        frame = legend.get_window_extent()
+        for ax in fig.axes:
+            inside = [frame.contains(*p) for p in drawn_points(ax)]
+            assert not any(inside), (name, ax.get_title(), sum(inside))
+
+
+@pytest.mark.slow
+def test_grid_vs_random_shows_all_nine_random_trials(walkthrough):
+    fig = walkthrough[0]["FIGURES"]["06_grid_vs_random.png"]
+    for ax in fig.axes[:2]:  # the two panels (then their twins)
+        (trials,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+        xy = trials.get_offset_transform().transform(trials.get_offsets())
+        assert len(xy) == 9
+        assert all(ax.get_window_extent().contains(*p) for p in xy)
+
+
+@pytest.mark.slow
+def test_gp_figure_marks_the_searchs_actual_next_proposal(walkthrough):
+    ns = walkthrough[0]
+    fig, trials = ns["FIGURES"]["07_bayes_gp.png"], ns["bayes1"].trials
+    space = {"lr": ns["lr_dim"]}
+    posts = [a for a in fig.axes if a.get_title().startswith("after")]
+    acqs = [a for a in fig.axes if a.get_ylabel() == "EI"]
+    assert len(posts) == len(acqs) == 3
+    for post, acq in zip(posts, acqs, strict=True):
+        n = int(post.get_title().split()[1])
+        strategy = BayesSearch(space, seed=0, n_initial=3)  # the script's 1-D search
+        for t in trials[:n]:
+            strategy.ask()
+            strategy.tell(t.params, t.value)
+        (expected,) = strategy.ask()
+        lines = {line.get_label(): line for line in acq.get_lines()}
+        marker = lines["the search's next proposal (its EI)"]
+        assert marker.get_xdata()[0] == pytest.approx(expected["lr"], rel=1e-12)
+        if n < len(trials):  # and it is what the search then tried
+            assert trials[n].params == expected
+        # the search's proposal maximizes the EI drawn, up to the grid's spacing
+        ei = lines["expected improvement"].get_ydata()
+        assert marker.get_ydata()[0] >= 0.98 * ei.max()
+        peak = lines["EI peak on the plotted grid"].get_xdata()[0]
+        assert abs(np.log10(peak / expected["lr"])) <= 5 / (ei.size - 1)
+
+
+@pytest.mark.slow
+def test_loss_is_named_as_computed(walkthrough):
+    figures = walkthrough[0]["FIGURES"]
+    labels = [
+        figures["05_hyperparameter_surface.png"].axes[1].get_ylabel(),  # colour bar
+        figures["08_bayes_proposals.png"].axes[1].get_ylabel(),
+        figures["09_comparison.png"].axes[0].get_ylabel(),
+    ]
+    for label in labels:
+        assert r"(1/2n)\,\|Xw - y\|^2" in label, label
+    text = SCRIPT.read_text() + "".join(
+        ax.get_ylabel() for fig in figures.values() for ax in fig.axes
+    )
+    assert "MSE" not in text
+
+
+@pytest.mark.slow
+def test_proposal_numbers_do_not_overlap(walkthrough):
+    ns = walkthrough[0]
+    numbers = ns["numbers"]
+    assert len(numbers) == ns["n_bayes"] and all(numbers)
+    assert [n.get_text() for n in numbers] == [str(k + 1) for k in range(len(numbers))]
+    boxes = [n.get_bbox_patch().get_window_extent() for n in numbers]
+    centres = np.array([[(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2] for b in boxes])
+    radii = np.array([b.width / 2 for b in boxes])  # the circles' bounding squares
+    for k, (centre, radius) in enumerate(zip(centres, radii, strict=True)):
+        gaps = np.hypot(*(centres - centre).T) - radii - radius  # (n,)
+        assert np.all(np.delete(gaps, k) >= 0), k + 1  # circles do not meet
+    ax = ns["FIGURES"]["08_bayes_proposals.png"].axes[0]
+    points = ax.transData.transform(np.column_stack([ns["lr_b"], ns["b1_b"]]))
+    for k, (centre, radius) in enumerate(zip(centres, radii, strict=True)):
+        others = np.delete(points, k, axis=0)  # no number sits on another's point
+        assert np.all(np.hypot(*(others - centre).T) > radius), k + 1
+
+
+@pytest.mark.slow
+def test_comparison_spreads_and_grid_order(walkthrough):
+    ns, printed = walkthrough
+    ax = ns["FIGURES"]["09_comparison.png"].axes[0]
+    assert len(ns["seeds"]) == 3  # quick mode: too few seeds for quartiles
+    labels = [t.get_text() for t in ns["FIGURES"]["09_comparison.png"].legends[0].texts]
+    assert "random: each of the 3 seeds" in labels
+    assert not any("percentiles" in x for x in labels)
+    assert not [c for c in ax.collections if not isinstance(c, PathCollection)]
+    # the grid is walked in a shuffled order, a different one per seed
+    orders = [[t.params["lr"] for t in r.trials] for r in ns["searches"]["grid"]]
+    assert all(o != sorted(o) for o in orders) and orders[0] != orders[1]
+    # medians and bests are labelled as such
+    assert printed.count("median over seeds: best val loss") == 3
+    assert "best over all 3 seeds: val loss" in printed
+
+
+@pytest.mark.slow
+def test_walkthrough_as_a_notebook_shows_every_figure(tmp_path, monkeypatch):
+    jupytext = pytest.importorskip("jupytext")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    out = tmp_path / "figures"
+    monkeypatch.setenv("WALKTHROUGH_ARGS", f"--quick --out {out}")
+    notebook = jupytext.read(SCRIPT)
+    nbclient.NotebookClient(
+        notebook, timeout=600, kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()  # fmt: skip
+    images = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "image/png" in output.get("data", {})
+    ]
+    assert len(images) == len(FIGURES)
+    assert sorted(p.name for p in out.iterdir()) == FIGURES

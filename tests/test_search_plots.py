@@ -17,6 +17,7 @@ from search.plots import (
     descend_figure,
     distance_to_nearest,
     image_formats,
+    label_points,
     loss_surface_figure,
     plot_best_so_far,
     plot_contour_paths,
@@ -248,7 +249,7 @@ def test_best_so_far_median_and_band_over_seeds():
     # three seeds of different lengths; the band is the 25th to 75th percentile
     runs = [[4.0, 2.0, 3.0, 1.0], [5.0, np.inf, 0.5], [np.nan, 3.0, 2.5, 2.0]]
     ax = axes()
-    curves = plot_best_so_far(ax, {"random": runs})
+    curves = plot_best_so_far(ax, {"random": runs}, min_band_seeds=3)
     # running minima: [4, 2, 2, 1], [5, 5, 0.5], [inf, 3, 2.5, 2]; medians by hand,
     # the last of the two seeds that reach trial 3
     expected = [5.0, 3.0, 2.0, 1.5]
@@ -263,6 +264,25 @@ def test_best_so_far_median_and_band_over_seeds():
         4.0
     )
     assert ax.get_yscale() == "linear"  # 1.25 to 5 (and an inf): less than 5x
+
+
+def test_best_so_far_draws_each_seed_instead_of_a_band_of_too_few_seeds():
+    runs = [[4.0, 2.0, 3.0], [5.0, 1.0, 0.5], [3.0, 3.0, 2.5]]
+    ax = axes()
+    plot_best_so_far(ax, {"random": runs})  # 3 seeds < min_band_seeds = 5
+    assert not ax.collections  # no band
+    assert labels_of(ax) == [
+        "random (median of 3 seeds)",
+        "random: each of the 3 seeds",
+    ]
+    thin = [line for line in ax.get_lines() if line.get_lw() < 1]
+    assert len(thin) == 3
+    for line, run in zip(thin, runs, strict=True):
+        np.testing.assert_array_equal(line.get_ydata(), running_best(run))
+    ax = axes()
+    plot_best_so_far(ax, {"random": runs + [[6.0, 5.0, 4.0], [2.0, 2.0, 1.0]]})
+    assert "random: percentiles 25 to 75" in labels_of(ax)
+    assert len(ax.get_lines()) == 1  # the median only: the band shows the spread
 
 
 def test_best_so_far_single_run_is_its_running_minimum_on_a_log_axis():
@@ -468,8 +488,9 @@ def test_plot_gp_1d_draws_observations_mean_and_ei(X, y):
     np.testing.assert_array_equal(lines[f"observed ({len(y)})"].get_xdata(), X)
     np.testing.assert_array_equal(lines[f"observed ({len(y)})"].get_ydata(), y)
     np.testing.assert_allclose(lines["posterior mean"].get_ydata(), mean)
-    proposal = {line.get_label(): line for line in bottom.get_lines()}["next proposal"]
-    assert proposal.get_xdata()[0] == u[np.argmax(ei)]
+    lines = {line.get_label(): line for line in bottom.get_lines()}
+    assert lines["EI peak on the plotted grid"].get_xdata()[0] == u[np.argmax(ei)]
+    assert "the search's next proposal (its EI)" not in lines  # none given
     assert PNG == png_bytes(top.figure)[:8]
 
 
@@ -479,7 +500,8 @@ def test_plot_gp_1d_maps_to_a_log_axis():
     top, bottom = Figure().subplots(2, 1)
     plot_gp_1d(top, bottom, fitted_gp(X, y), X, y, 4.0, x=space_lr.from_unit)
     assert top.get_xscale() == bottom.get_xscale() == "log"
-    np.testing.assert_allclose(bottom.get_xlim(), (1e-4, 10.0), rtol=1e-12)
+    # the range, 1e-4 to 10 (5 decades), and 2% of it either side: 0.1 decade
+    np.testing.assert_allclose(bottom.get_xlim(), (10**-4.1, 10**1.1), rtol=1e-12)
     observed = {line.get_label(): line for line in top.get_lines()}["observed (2)"]
     np.testing.assert_allclose(
         observed.get_xdata(), [space_lr.from_unit(u) for u in X], rtol=1e-12
@@ -490,3 +512,99 @@ def test_plot_gp_1d_rejects_mismatched_data():
     top, bottom = Figure().subplots(2, 1)
     with pytest.raises(ValueError, match="same n"):
         plot_gp_1d(top, bottom, fitted_gp([0.5], [1.0]), [0.5, 0.6], [1.0], 1.0)
+
+
+def test_plot_gp_1d_marks_bayes_searchs_next_proposal_at_the_ei_peak():
+    from search.acquisition import expected_improvement
+    from search.bayes_search import BayesSearch
+
+    space = {"lr": Real(1e-4, 10.0, log=True)}
+    strategy = BayesSearch(space, seed=3, n_initial=3)
+    told = []
+    for _ in range(6):  # a valley at lr = 0.03, the loss spanning decades
+        (p,) = strategy.ask()
+        told.append((p, 1.0 + 100 * np.log10(p["lr"] / 0.03) ** 2))
+        strategy.tell(*told[-1])
+    (proposal,) = strategy.ask()
+    X = np.array([strategy.encode(p) for p, _ in told])  # (6, 1)
+    t, _ = strategy.transform([v for _, v in told])  # the values its GP models
+    top, bottom = Figure().subplots(2, 1)
+    u_next = space["lr"].to_unit(proposal["lr"])
+    ei = plot_gp_1d(
+        top, bottom, strategy.gp, X, t, t.min(), x=space["lr"].from_unit,
+        proposal=u_next,
+    )  # fmt: skip
+    lines = {line.get_label(): line for line in bottom.get_lines()}
+    marker = lines["the search's next proposal (its EI)"]
+    assert marker.get_xdata()[0] == pytest.approx(proposal["lr"], rel=1e-12)
+    mean, std = strategy.gp.predict(np.array([[u_next]]))
+    assert marker.get_ydata()[0] == expected_improvement(mean, std, t.min())[0]
+    diamond = {line.get_label(): line for line in top.get_lines()}[
+        "the search's next proposal (its mean)"
+    ]
+    assert diamond.get_ydata()[0] == mean[0]
+    # the search maximized the same EI: its point is at the drawn peak, up to the grid
+    assert marker.get_ydata()[0] >= 0.98 * ei.max()
+    peak = lines["EI peak on the plotted grid"].get_xdata()[0]
+    assert abs(np.log10(peak / proposal["lr"])) <= 5 / (ei.size - 1)
+
+
+# ------------------------------------------------------------ label_points
+
+
+def clustered_points(n=40, seed=0):
+    """Points in three tight clusters (where labels must move) and a few apart."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.3, 0.3], [0.6, 0.7], [0.8, 0.2]])
+    x, y = (centres[rng.integers(0, 3, n)] + 0.02 * rng.standard_normal((n, 2))).T
+    return x, y
+
+
+def test_label_points_overlap_nothing_and_stay_inside():
+    fig = Figure(figsize=(6, 5), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    x, y = clustered_points()
+    ax.plot(x, y, "o", ms=6)
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    star = (0.6, 0.7)
+    labels = label_points(ax, x, y, [str(k) for k in range(x.size)], avoid=[star])
+    fig.draw_without_rendering()
+    placed = [(k, a) for k, a in enumerate(labels) if a is not None]
+    assert len(placed) == x.size  # crowded, yet all labelled
+    boxes = [a.get_bbox_patch().get_window_extent() for _, a in placed]
+    centres = np.array([[(b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2] for b in boxes])
+    radii = np.array([b.width / 2 for b in boxes])  # the circles' bounding squares
+    distances = np.hypot(*(centres[:, None] - centres[None]).transpose(2, 0, 1))
+    apart = distances >= radii[:, None] + radii[None]  # (k, k) circles do not meet
+    assert np.all(apart | np.eye(len(placed), dtype=bool))
+    points = ax.transData.transform(np.column_stack([x, y]))
+    box, px = ax.get_window_extent(), fig.dpi / 72
+    star_px = ax.transData.transform(star)
+    for (k, label), b, centre, radius in zip(
+        placed, boxes, centres, radii, strict=True
+    ):
+        assert label.get_text() == str(k)
+        assert box.x0 <= b.x0 and b.x1 <= box.x1 and box.y0 <= b.y0 and b.y1 <= box.y1
+        # no other point's marker (3 pt) is under the circle, nor the star (10 pt)
+        others = np.delete(points, k, axis=0)
+        assert np.all(np.hypot(*(others - centre).T) >= radius + 3 * px)
+        assert np.hypot(*(star_px - centre)) >= radius + 10 * px
+
+
+def test_label_points_on_free_points_stay_on_them_and_join_moved_ones():
+    fig = Figure(figsize=(5, 4), dpi=100)
+    ax = fig.subplots()
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    x, y = [0.2, 0.8, 0.5, 0.51], [0.2, 0.8, 0.5, 0.5]  # the last two touch
+    labels = label_points(ax, x, y, ["a", "b", "c", "d"], facecolors=["C0"] * 4)
+    centres = [a.xy for a in labels]
+    assert centres[:2] == [(0.2, 0.2), (0.8, 0.8)]  # on their points
+    # "c" on its point would hide "d"'s point, and "d" on its point "c"'s: both move
+    for k in (2, 3):
+        assert np.hypot(centres[k][0] - x[k], centres[k][1] - y[k]) > 0.02
+    leaders = ax.get_lines()  # one line from each moved label's point to the label
+    assert len(leaders) == 2
+    for leader, k in zip(leaders, (2, 3), strict=True):
+        np.testing.assert_allclose(leader.get_xydata(), [[x[k], y[k]], centres[k]])
+    with pytest.raises(ValueError, match="differ"):
+        label_points(ax, x, y, ["a"])
