@@ -42,6 +42,10 @@ class Optimizer:
         # or multiply by an all-zero hyperparameter are skipped in `step`.
         nonzero = frozenset(k for k, v in arrays.items() if _hyper.nonzero(v))
         object.__setattr__(self, "_nonzero", nonzero)
+        # Names of the numeric fields with a zero entry: Adam and RMSProp run
+        # their guard against 0 / 0 only if some eps is zero.
+        haszero = frozenset(k for k, v in arrays.items() if not np.all(v))
+        object.__setattr__(self, "_haszero", haszero)
         # The numeric hyperparameters in RANGES order, each ready to broadcast
         # against (*batch, d): a float, or an array with a trailing axis.
         columns = tuple(_hyper.column(v) for v in arrays.values())
@@ -81,7 +85,7 @@ class Optimizer:
         return self._batch
 
     def hyperparameters(self) -> dict:
-        """The fields as a dict (arrays as given after conversion to float64)."""
+        """The fields as a dict (arrays as read-only float64 copies of those given)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
     def __repr__(self) -> str:

@@ -9,6 +9,7 @@ trailing axis, ``v[..., None]``, so they broadcast against ``(*batch, d)``.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -17,19 +18,12 @@ import numpy as np
 def number(owner: str, name: str, value, low: float, high: float, *, high_open: bool):
     """Check that ``value`` (scalar or array) is finite and in ``[low, high)``/``[low, high]``.
 
-    Returns a Python float for a scalar and a float64 array otherwise.
+    Returns a Python float for a scalar and, for an array, a float64 copy that
+    is read-only: a frozen optimizer does not change when the caller's array
+    does, and nothing can write into its hyperparameters.
     """
-    if isinstance(value, bool) or not (
-        isinstance(value, numbers.Real) or isinstance(value, np.ndarray | list | tuple)
-    ):
-        raise TypeError(f"{owner}: {name} must be a number or an array, got {value!r}")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"{owner}: {name} must be a number or an array, got {value!r}"
-        ) from err
-    if array.dtype == object or array.size == 0 and array.ndim > 0:
+    array = _reals(owner, name, value)
+    if array.size == 0 and array.ndim > 0:
         raise ValueError(f"{owner}: {name} must not be empty, got {value!r}")
     interval = f"[{low:g}, {high:g})" if high_open else f"[{low:g}, {high:g}]"
     above = array >= high if high_open else array > high
@@ -37,7 +31,39 @@ def number(owner: str, name: str, value, low: float, high: float, *, high_open: 
         raise ValueError(
             f"{owner}: {name} must be finite and in {interval}, got {value!r}"
         )
-    return float(array) if array.ndim == 0 else array
+    if array.ndim == 0:
+        return float(array)
+    array.flags.writeable = False
+    return array
+
+
+def _reals(owner: str, name: str, value) -> np.ndarray:
+    """``value`` as a new float64 array: a real number, or an array or list of them.
+
+    Bools, strings, complex numbers and None are refused inside an array or a
+    list as they are on their own (NumPy would convert all but None).
+    """
+    if isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        return value.astype(np.float64)  # a copy
+    try:
+        if _is_real(value):
+            return np.array(float(value))
+        if isinstance(value, np.ndarray | list | tuple):
+            items = np.array(value, dtype=object)  # (*shape) if not ragged
+            if all(_is_real(v) for v in items.flat):
+                return np.array(items.tolist(), dtype=np.float64)
+    except OverflowError:  # an int beyond float64: not finite
+        return np.array(math.inf)
+    except ValueError:  # ragged arrays inside a list
+        pass
+    raise TypeError(
+        f"{owner}: {name} must be a real number or an array of real numbers, "
+        f"got {value!r}"
+    )
+
+
+def _is_real(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
 
 
 def flag(owner: str, name: str, value) -> bool:

@@ -51,12 +51,24 @@ class Adam(Optimizer):
     -----
     Symbols: ``x`` parameters (theta), ``g`` gradient, ``m`` and ``v`` the
     paper's m_t and v_t, ``bc1 = 1 - b1**t`` and ``bc2 = 1 - b2**t`` the bias
-    corrections. Line (9) is Algorithm 1's last three lines in one:
+    corrections. Lines (9) and (11) are Algorithm 1's last three lines:
     ``x - lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / bc1`` and
     ``v_hat = v / bc2``, written as PyTorch evaluates it. Like PyTorch,
     AMSGrad keeps the maximum of the raw ``v`` and bias-corrects it; the
     paper's AMSGrad has no bias correction. optax's ``adam`` adds ``eps``
     the same way, with an option ``eps_root`` inside the root.
+
+    ``eps = 0`` is allowed, as in PyTorch (it makes the step invariant to
+    scaling the gradient by a power of two, exactly). Where every gradient so
+    far is zero (started at a minimizer), ``m = vmax = 0`` and the step is
+    ``0 / 0``: PyTorch computes NaN, here line (10) makes it 0, its limit as
+    ``eps -> 0+`` (for any ``eps > 0`` the step is exactly 0), so such a run
+    stays where it is instead of being marked diverged by
+    :func:`optim.minimize`, and no NaN is computed. Only that case differs
+    from PyTorch: where ``m`` is non-zero line (10) changes nothing, and
+    where ``m = 0`` with ``vmax > 0`` the step is 0 either way. Refusing
+    ``eps = 0`` would lose the scale invariance; the guard costs nothing
+    when every ``eps > 0``.
 
     Lines (7)-(8) use Python's ``**`` for scalar ``b1``, ``b2`` (as PyTorch
     does) and NumPy's vectorized power for arrays; the two may differ in the
@@ -117,10 +129,15 @@ class Adam(Optimizer):
             (6) vmax = maximum(vmax, v) if amsgrad else v
             (7) bc1 = 1 - b1**t
             (8) bc2 = 1 - b2**t
-            (9) x = x - lr / bc1 * m / (sqrt(vmax) / bc2**0.5 + eps)
+            (9) denom = sqrt(vmax) / bc2**0.5 + eps
+            (10) denom = where(m == 0, 1.0, denom)
+            (11) x = x - lr / bc1 * m / denom
 
         Line (3) runs only if some ``weight_decay`` is non-zero (in AdamW it
-        never runs: AdamW decays ``x`` itself before these lines).
+        never runs: AdamW decays ``x`` itself before these lines). Line (10)
+        runs only if some ``eps`` is zero: where ``m = 0`` the step is 0
+        whatever ``denom`` is, so a denominator of 1 there turns ``0 / 0`` (a
+        gradient that was zero at every step) into ``0 / 1`` (see Notes).
 
         Parameters
         ----------
@@ -148,5 +165,8 @@ class Adam(Optimizer):
         vmax = np.maximum(vmax, v) if amsgrad else v  # (6)
         bc1 = 1 - b1**t  # (7)
         bc2 = 1 - b2**t  # (8)
-        x = x - lr / bc1 * m / (np.sqrt(vmax) / bc2**0.5 + eps)  # (9)
+        denom = np.sqrt(vmax) / bc2**0.5 + eps  # (9)
+        if "eps" in self._haszero:
+            denom = np.where(m == 0, 1.0, denom)  # (10)
+        x = x - lr / bc1 * m / denom  # (11)
         return x, AdamState(t, m, v, vmax)

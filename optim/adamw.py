@@ -57,7 +57,7 @@ class AdamW(Adam):
             (1) x = x * (1 - lr * weight_decay)
             (2) return Adam.step(self, x, g, state)
 
-        Line (2) is Adam's lines (1)-(9) without line (3), the L2 term.
+        Line (2) is Adam's lines (1)-(11) without line (3), the L2 term.
 
         Parameters
         ----------

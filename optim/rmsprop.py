@@ -55,9 +55,22 @@ class RMSProp(Optimizer):
     (E[g^2] in the lecture), ``ga`` mean of ``g``, ``avg`` the denominator,
     ``b`` momentum buffer. PyTorch adds ``eps`` outside the square root, as
     here; optax's ``rmsprop`` adds it inside (``sqrt(v + eps)``) and TensorFlow
-    initializes ``v`` to ones. Line (9) divides before scaling by ``lr``
+    initializes ``v`` to ones. Line (10) divides before scaling by ``lr``
     (PyTorch's ``addcdiv`` scales first): a rounding difference only, chosen
-    so that ``momentum = 0`` gives bit for bit the update of lines (7)-(8).
+    so that ``momentum = 0`` gives bit for bit the update of lines (8)-(9).
+
+    ``eps = 0`` is allowed, as in PyTorch (the step is then exactly invariant
+    to scaling the gradient by a power of two). Where ``g = avg = 0`` (for
+    instance a gradient zero at every step so far, as when started at a
+    minimizer) ``g / avg`` is ``0 / 0``: PyTorch computes NaN, here line (7)
+    makes it 0, its limit as ``eps -> 0+`` (for any ``eps > 0`` it is
+    exactly 0), so the run stays put instead of being marked diverged by
+    :func:`optim.minimize`, and no NaN is computed. Nothing else differs:
+    where ``g != 0`` line (7) changes nothing. The centered form can still
+    divide a non-zero ``g`` by ``avg = 0`` (a constant gradient with
+    ``alpha = 0``): an infinite step, as in PyTorch. Refusing ``eps = 0``
+    would lose the scale invariance; the guard costs nothing when every
+    ``eps > 0``.
 
     References
     ----------
@@ -109,13 +122,17 @@ class RMSProp(Optimizer):
             (4) v = alpha * v + (1 - alpha) * g * g
             (5) ga = ga + (1 - alpha) * (g - ga)
             (6) avg = sqrt(v - ga * ga) + eps if centered else sqrt(v) + eps
-            (7) b = momentum * b + g / avg
-            (8) x = x - lr * b
-            (9) x = x - lr * (g / avg)
+            (7) avg = where(g == 0, 1.0, avg)
+            (8) b = momentum * b + g / avg
+            (9) x = x - lr * b
+            (10) x = x - lr * (g / avg)
 
-        Line (3) runs only if some ``weight_decay`` is non-zero and line (5)
-        only if ``centered``. With momentum (some entry non-zero) lines (7)-(8)
-        run, else line (9): the same update when ``momentum = 0``.
+        Line (3) runs only if some ``weight_decay`` is non-zero, line (5)
+        only if ``centered``, and line (7) only if some ``eps`` is zero:
+        where ``g = 0``, ``g / avg`` is 0 whatever ``avg`` is, so a
+        denominator of 1 there turns ``0 / 0`` (``g = avg = 0``) into
+        ``0 / 1`` (see Notes). With some momentum non-zero, lines (8)-(9)
+        run, else line (10): the same update when ``momentum = 0``.
 
         Parameters
         ----------
@@ -142,9 +159,11 @@ class RMSProp(Optimizer):
         if centered:
             ga = ga + (1 - alpha) * (g - ga)  # (5)
         avg = np.sqrt(v - ga * ga) + eps if centered else np.sqrt(v) + eps  # (6)
+        if "eps" in self._haszero:
+            avg = np.where(g == 0, 1.0, avg)  # (7)
         if "momentum" in self._nonzero:
-            b = momentum * b + g / avg  # (7)
-            x = x - lr * b  # (8)
+            b = momentum * b + g / avg  # (8)
+            x = x - lr * b  # (9)
         else:
-            x = x - lr * (g / avg)  # (9)
+            x = x - lr * (g / avg)  # (10)
         return x, RMSPropState(t, v, ga, b)

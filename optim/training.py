@@ -20,14 +20,15 @@ class Trace(NamedTuple):
     ----------
     x : ndarray
         ``(*batch, d)``: the final parameters; for a diverged configuration,
-        the point where it diverged.
+        the point where it diverged (possibly not finite).
     values : ndarray
         ``(steps + 1, *batch)``: ``fun`` at the start and after each step;
         ``inf`` from the step where a configuration diverged on.
     path : ndarray or None
         ``(steps + 1, *batch, d)``: every iterate (``None`` if ``record=False``).
     diverged : ndarray
-        ``(*batch,)`` bool: the value or the gradient stopped being finite.
+        ``(*batch,)`` bool: the value, the gradient or ``x`` stopped being
+        finite.
     steps : int
         Steps taken: ``steps`` asked, or fewer if ``tol`` stopped the run.
     """
@@ -45,9 +46,10 @@ def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
     Every configuration in the batch runs at once: ``x0`` of shape ``(d,)``
     (or ``(*batch0, d)``) is broadcast to the batch implied by the
     optimizer's array hyperparameters, so a grid of learning rates trains in
-    one call. A configuration whose value or gradient stops being finite is
-    marked diverged and frozen where it stands (its values become ``inf``);
-    the others go on, and no floating-point warnings are emitted.
+    one call. A configuration whose value, gradient or ``x`` itself stops
+    being finite is marked diverged and frozen where it stands (its values
+    become ``inf``); the others go on, and no floating-point warnings are
+    emitted.
 
     Parameters
     ----------
@@ -55,9 +57,12 @@ def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
         ``fun(x) -> (value, grad)`` with ``x`` ``(*batch, d)``, value
         ``(*batch,)`` and grad ``(*batch, d)``; every surface is such a callable.
     x0 : array_like
-        ``(d,)`` or ``(*batch0, d)``: the start; not modified.
+        ``(d,)`` or ``(*batch0, d)`` real numbers, finite: the start; not
+        modified. ``batch0`` must broadcast with the optimizer's
+        ``batch_shape``.
     optimizer : Optimizer
-        An instance of :class:`optim.SGD`, :class:`optim.Adam`, ...
+        An instance (not the class) of :class:`optim.SGD`,
+        :class:`optim.Adam`, ...
     steps : int
         Number of optimizer steps, ``>= 0``.
     tol : float, optional
@@ -91,12 +96,10 @@ def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
     state = optimizer.init(x)
     # Overflow in a diverging configuration is an expected result, not an error.
     with np.errstate(all="ignore"):
+        f, g = _first_output(fun, x)
         for k in range(steps + 1):
-            f, g = fun(x)
-            if k == 0:
-                _check_output(f, g, x.shape)
-            if frozen or not _surely_finite(f, g):
-                f, g = _freeze_diverged(f, g, diverged)
+            if frozen or not _surely_finite(f, g, x):
+                f, g = _freeze_diverged(f, g, x, diverged)
                 frozen = bool(diverged.any())
             values[k] = f
             if record:
@@ -107,6 +110,7 @@ def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
             if frozen:
                 x_new, state_new = _keep(diverged, x, state, x_new, state_new)
             x, state = x_new, state_new
+            f, g = fun(x)
     end = k + 1
     return Trace(
         x=x,
@@ -117,19 +121,23 @@ def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
     )
 
 
-def _surely_finite(f, g) -> bool:
-    """Fast test that ``f`` and ``g`` are finite: a sum is finite only if every term is.
+def _surely_finite(f, g, x) -> bool:
+    """Fast test that ``f``, ``g`` and ``x`` are finite, with one dot product and a sum.
 
-    A sum that overflows although every term is finite only sends the caller
-    to the exact (slower) test in :func:`_freeze_diverged`.
+    A sum is finite only if every term is, and a product ``g_i * x_i`` only if
+    both factors are (``inf * 0`` is NaN), so ``g . x + sum(f)`` is finite
+    only if every entry of ``f``, ``g`` and ``x`` is. A sum that overflows
+    although every term is finite only sends the caller to the exact (slower)
+    test in :func:`_freeze_diverged`.
     """
-    total = np.vdot(g, g) + (f if np.ndim(f) == 0 else np.add.reduce(f, axis=None))
+    total = np.vdot(g, x) + (f if np.ndim(f) == 0 else np.add.reduce(f, axis=None))
     return math.isfinite(total)
 
 
-def _freeze_diverged(f, g, diverged):
-    """Mark configurations with a non-finite value or gradient (in place) and mask them."""
-    bad = ~(np.isfinite(f) & np.isfinite(g).all(axis=-1))  # (*batch,)
+def _freeze_diverged(f, g, x, diverged):
+    """Mark configurations with a non-finite value, gradient or x (in place); mask them."""
+    finite = np.isfinite(f) & np.isfinite(g).all(axis=-1) & np.isfinite(x).all(axis=-1)
+    bad = ~finite  # (*batch,)
     np.logical_or(diverged, bad, out=diverged)
     f = np.where(diverged, np.inf, f)
     g = np.where(diverged[..., None], 0.0, g)  # frozen anyway; avoid NaN arithmetic
@@ -157,10 +165,12 @@ def _check(fun, x0, optimizer, steps, tol, record):
     """Validate the arguments of minimize; return x (broadcast), steps, tol."""
     if not callable(fun):
         raise TypeError(f"minimize: fun must be callable, got {fun!r}")
-    if not (hasattr(optimizer, "init") and hasattr(optimizer, "step")):
+    if isinstance(optimizer, type) or not (
+        hasattr(optimizer, "init") and hasattr(optimizer, "step")
+    ):
         raise TypeError(
-            f"minimize: optimizer must have init and step (e.g. optim.Adam()), "
-            f"got {optimizer!r}"
+            f"minimize: optimizer must be an instance with init and step "
+            f"(e.g. optim.Adam(), not optim.Adam), got {optimizer!r}"
         )
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
         raise TypeError(f"minimize: steps must be an integer, got {steps!r}")
@@ -176,26 +186,67 @@ def _check(fun, x0, optimizer, steps, tol, record):
         )
     if not isinstance(record, bool):
         raise TypeError(f"minimize: record must be True or False, got {record!r}")
+    x0 = _start(x0)
+    return _broadcast(x0, getattr(optimizer, "batch_shape", ())), int(steps), tol
+
+
+def _start(x0) -> np.ndarray:
+    """``x0`` as float64 ``(*batch0, d)``: real numbers (not bools or strings), finite."""
     try:
-        x0 = np.asarray(x0, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"minimize: x0 must be an array of numbers, got {x0!r}"
+        array = np.asarray(x0)
+    except ValueError as err:  # NumPy refuses ragged nested lists
+        raise ValueError(
+            f"minimize: x0 must be a rectangular array (rows of one length), got {x0!r}"
         ) from err
-    if x0.ndim == 0 or x0.shape[-1] == 0 or not np.all(np.isfinite(x0)):
+    if array.dtype.kind not in "iuf":
+        raise TypeError(
+            f"minimize: x0 must be an array of real numbers, got {x0!r} "
+            f"(dtype {array.dtype})"
+        )
+    array = array.astype(np.float64, copy=False)
+    if array.ndim == 0 or array.shape[-1] == 0 or not np.all(np.isfinite(array)):
         raise ValueError(
             f"minimize: x0 must be finite with shape (d,) or (*batch, d), got {x0!r}"
         )
-    batch = np.broadcast_shapes(x0.shape[:-1], getattr(optimizer, "batch_shape", ()))
-    x = np.broadcast_to(x0, (*batch, x0.shape[-1])).copy()
-    return x, int(steps), tol
+    return array
 
 
-def _check_output(f, g, shape):
-    """Fun must return a value (*batch,) and a gradient (*batch, d)."""
-    if np.shape(f) != shape[:-1] or np.shape(g) != shape:
+def _broadcast(x0, batch_shape) -> np.ndarray:
+    """A new ``x`` ``(*batch, d)``: ``x0`` broadcast with the hyperparameters' batch."""
+    try:
+        batch = np.broadcast_shapes(x0.shape[:-1], batch_shape)
+    except ValueError as err:
         raise ValueError(
-            f"minimize: fun(x) for x of shape {shape} must return value of shape "
-            f"{shape[:-1]} and grad of shape {shape}, got {np.shape(f)} and "
+            f"minimize: x0 of shape {x0.shape} has batch shape {x0.shape[:-1]}, "
+            f"which does not broadcast with the optimizer's batch_shape "
+            f"{tuple(batch_shape)} (its array hyperparameters)"
+        ) from err
+    return np.broadcast_to(x0, (*batch, x0.shape[-1])).copy()
+
+
+def _first_output(fun, x):
+    """``fun(x)``, checked once: a pair (value ``(*batch,)``, grad ``(*batch, d)``) of reals."""
+    out = fun(x)
+    if not (isinstance(out, tuple | list) and len(out) == 2):
+        raise TypeError(
+            f"minimize: fun(x) must return a pair (value, grad), got {_show(out)}"
+        )
+    f, g = out
+    kinds = np.asarray(f).dtype, np.asarray(g).dtype
+    if any(kind.kind not in "iuf" for kind in kinds):
+        raise TypeError(
+            f"minimize: fun(x) must return real numbers, got value and grad of "
+            f"dtype {kinds[0]} and {kinds[1]}"
+        )
+    if np.shape(f) != x.shape[:-1] or np.shape(g) != x.shape:
+        raise ValueError(
+            f"minimize: fun(x) for x of shape {x.shape} must return value of shape "
+            f"{x.shape[:-1]} and grad of shape {x.shape}, got {np.shape(f)} and "
             f"{np.shape(g)}"
         )
+    return f, g
+
+
+def _show(out) -> str:
+    """A short description of what fun returned (its type and shape)."""
+    return f"{type(out).__name__} of shape {np.shape(out)}"

@@ -88,6 +88,17 @@ class Strategy:
 
     def __init__(self, space, seed=None, batch_size=1):
         self.space = check_space(space)
+        # Only these three: default_rng would also take bools, lists and
+        # SeedSequences, or fail with a message that names no argument.
+        is_int = isinstance(seed, numbers.Integral) and not isinstance(
+            seed, bool | np.bool_
+        )
+        known = seed is None or is_int or isinstance(seed, np.random.Generator)
+        if not known or is_int and seed < 0:
+            raise (ValueError if known else TypeError)(
+                f"{type(self).__name__}: seed must be None, a non-negative int or "
+                f"a numpy Generator, got {seed!r}"
+            )
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.batch_size = check_count(type(self).__name__, "batch_size", batch_size)

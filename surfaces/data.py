@@ -58,7 +58,13 @@ def check_xy(who: str, X, y, finite: bool = True) -> tuple[np.ndarray, np.ndarra
 
 
 def _as_real(who: str, label: str, a) -> np.ndarray:
-    a = np.asarray(a)
+    try:
+        a = np.asarray(a)
+    except ValueError as err:  # NumPy refuses ragged nested lists
+        raise ValueError(
+            f"{who}: {label} must be a rectangular array (rows of one length), "
+            f"got {a!r}"
+        ) from err
     if a.dtype.kind not in "biuf":  # bool, integers, floats; not complex or objects
         raise TypeError(f"{who}: {label} must be an array of real numbers, got {a!r}")
     return a.astype(np.float64)

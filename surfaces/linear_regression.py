@@ -10,6 +10,7 @@ safe step sizes.
 from __future__ import annotations
 
 import numbers
+import sys
 from functools import cached_property
 
 import numpy as np
@@ -18,6 +19,7 @@ from surfaces._base import Surface
 from surfaces.data import as_rng, check_xy
 
 METHODS = ("lstsq", "qr", "svd", "cholesky")
+EPS = np.finfo(float).eps
 
 
 class LinearRegression(Surface):
@@ -89,8 +91,10 @@ class LinearRegression(Surface):
         X, y = check_xy("LinearRegression", X, y, finite=True)
         if isinstance(l2, bool) or not isinstance(l2, numbers.Real):
             raise TypeError(f"LinearRegression: l2 must be a real number, got {l2!r}")
-        if not np.isfinite(l2) or l2 < 0:
-            raise ValueError(f"LinearRegression: l2 must be >= 0, got {l2!r}")
+        if not 0 <= l2 <= sys.float_info.max:  # exact for ints beyond float64 too
+            raise ValueError(
+                f"LinearRegression: l2 must be finite and >= 0, got {l2!r}"
+            )
         if not isinstance(intercept, bool | np.bool_):
             raise TypeError(
                 f"LinearRegression: intercept must be a bool, got {intercept!r}"
@@ -219,7 +223,8 @@ class LinearRegression(Surface):
         ``H w = X^T y / n`` with ``H = X^T X / n + l2 diag(P)``:
 
         * ``"lstsq"``: ``np.linalg.lstsq`` on ``(A, b)``;
-        * ``"qr"``: ``A = Q R`` (economic), then ``R w = Q^T b``;
+        * ``"qr"``: ``A Pi = Q R`` (economic, with column pivoting ``Pi``),
+          then ``R z = Q^T b`` and ``w = Pi z``;
         * ``"svd"``: ``X = U S V^T`` and ``w = V diag(s / (s^2 + n l2)) U^T y``
           (ridge filter factors) without intercept; the SVD of ``A`` with
           ``l2 = 0`` filters (``1/s``) with an intercept;
@@ -237,8 +242,11 @@ class LinearRegression(Surface):
         Raises
         ------
         ValueError
-            For an unknown method, and for ``"qr"`` or ``"cholesky"`` when the
-            Hessian is singular (``X`` rank deficient with ``l2 = 0``).
+            For an unknown method; for ``"qr"`` when ``A`` is rank deficient
+            to working precision (``|R_dd| <= max(m, d) * eps * |R_11|``, the
+            test ``np.linalg.matrix_rank`` applies to singular values); for
+            ``"cholesky"`` when the Hessian is singular (``X`` rank deficient
+            with ``l2 = 0``) or overflows float64 (see :attr:`hessian`).
 
         Notes
         -----
@@ -246,7 +254,13 @@ class LinearRegression(Surface):
         ``"svd"`` return the minimum-norm one (singular values below
         ``max(m, d) * eps * s_max`` treated as zero, as ``lstsq`` does).
         ``"cholesky"`` squares the condition number, ``cond(H) = cond(A)^2``,
-        so it loses twice as many digits as the others on ill-conditioned data.
+        so it loses twice as many digits as the others on ill-conditioned data,
+        and refuses ``H`` whose smallest eigenvalue is below
+        ``max(n, d) * eps`` times its largest: any ``X`` with condition number
+        above about ``1 / sqrt(max(n, d) * eps)`` (``1e7`` for small data),
+        which ``"qr"`` still solves. ``"qr"`` never refuses a full-rank ``A``
+        with ``cond(A) < 1 / (max(m, d) * eps)``: each ``|R_ii|`` is at least
+        ``s_min`` and ``|R_11|`` at most ``s_max`` (singular values of ``A``).
 
         Examples
         --------
@@ -271,7 +285,8 @@ class LinearRegression(Surface):
         """Return ``A = [X; sqrt(n l2) diag(P)]`` ``(m, d)`` and ``b = [y; 0]``."""
         if self.l2 == 0:
             return self.X, self.y
-        rows = np.sqrt(self.n * self.l2) * np.diag(self.P)  # (d, d)
+        # sqrt(n) sqrt(l2), not sqrt(n l2): n l2 overflows for l2 near 1e308
+        rows = np.sqrt(self.n) * np.sqrt(self.l2) * np.diag(self.P)  # (d, d)
         A = np.vstack([self.X, rows])  # (n + d, d)
         return A, np.concatenate([self.y, np.zeros(self.dim)])
 
@@ -280,18 +295,25 @@ class LinearRegression(Surface):
         return np.linalg.lstsq(A, b, rcond=None)[0]
 
     def _solve_qr(self) -> np.ndarray:
-        self._require_nonsingular("qr")
         import scipy.linalg  # imported when used: `import surfaces` stays fast
 
         A, b = self._augmented()
-        Q, R = scipy.linalg.qr(A, mode="economic")  # (m, d), (d, d)
-        return scipy.linalg.solve_triangular(R, Q.T @ b)
+        # A[:, pi] = Q R, |R_11| >= |R_22| >= ...: rank from R's diagonal, as
+        # matrix_rank decides it from singular values (not from X^T X, whose
+        # condition number is squared)
+        Q, R, pi = scipy.linalg.qr(A, mode="economic", pivoting=True)
+        diag = np.abs(np.diag(R))  # (min(m, d),)
+        if len(diag) < self.dim or diag[-1] <= max(A.shape) * EPS * diag[0]:
+            raise ValueError(self._singular_message("qr"))
+        w = np.empty(self.dim)
+        w[pi] = scipy.linalg.solve_triangular(R, Q.T @ b)
+        return w
 
     def _solve_svd(self) -> np.ndarray:
         if self.intercept:  # the penalty is not a multiple of I: augment
             A, b = self._augmented()
-            return _svd_filter(A, b, lam=0.0)
-        return _svd_filter(self.X, self.y, lam=self.n * self.l2)
+            return _svd_filter(A, b, root=0.0)
+        return _svd_filter(self.X, self.y, root=np.sqrt(self.n) * np.sqrt(self.l2))
 
     def _solve_cholesky(self) -> np.ndarray:
         import scipy.linalg  # imported when used: `import surfaces` stays fast
@@ -307,7 +329,7 @@ class LinearRegression(Surface):
         # eigvalsh is backward stable: a singular H shows mu of order eps * L
         # (matrix_rank's tolerance, applied to the Hessian's eigenvalues)
         mu, L = self._eigenvalues[0], self._eigenvalues[-1]
-        if mu <= max(self.n, self.dim) * np.finfo(float).eps * L:
+        if mu <= max(self.n, self.dim) * EPS * L:
             raise ValueError(self._singular_message(method))
 
     def _singular_message(self, method: str) -> str:
@@ -320,14 +342,32 @@ class LinearRegression(Surface):
 
     @cached_property
     def hessian(self) -> np.ndarray:
-        """Constant Hessian ``X^T X / n + l2 P^T P``, ``(d, d)`` (read-only)."""
-        H = self.X.T @ self.X / self.n + self.l2 * np.diag(self.P)
+        """Constant Hessian ``X^T X / n + l2 P^T P``, ``(d, d)`` (read-only).
+
+        A ``ValueError`` if it overflows float64 (``|X|`` entries near
+        ``1e154`` or ``l2`` near ``1e308``); rescaling ``X`` (standardizing its
+        columns) scales the weights back.
+        """
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below
+            H = self.X.T @ self.X / self.n + self.l2 * np.diag(self.P)
+        if not np.all(np.isfinite(H)):
+            raise ValueError(self._overflow_message("X^T X / n + l2 P^T P"))
         H.setflags(write=False)
         return H
 
     @cached_property
     def _eigenvalues(self) -> np.ndarray:
-        return np.linalg.eigvalsh(self.hessian)  # ascending
+        eigenvalues = np.linalg.eigvalsh(self.hessian)  # ascending
+        if not np.all(np.isfinite(eigenvalues)):  # |H| near the largest float64
+            raise ValueError(self._overflow_message("the Hessian's eigenvalues"))
+        return eigenvalues
+
+    def _overflow_message(self, what: str) -> str:
+        return (
+            f"LinearRegression: {what} overflows float64 (largest |X| entry "
+            f"{np.abs(self.X).max():.3g}, l2={self.l2:.3g}); rescale X (e.g. "
+            f"standardize its columns) or use a smaller l2"
+        )
 
     @property
     def smoothness(self) -> float:
@@ -375,17 +415,21 @@ def _loss(X, y, P, l2, w) -> tuple[np.ndarray, np.ndarray]:
     return f, g
 
 
-def _svd_filter(A, b, lam: float) -> np.ndarray:
-    """``V diag(phi) U^T b`` for ``A = U S V^T``: ``phi = s / (s^2 + lam)``.
+def _svd_filter(A, b, root: float) -> np.ndarray:
+    """``V diag(phi) U^T b`` for ``A = U S V^T``: ``phi = s / (s^2 + root^2)``.
 
-    With ``lam = 0`` this is the pseudo-inverse: singular values at or below
-    ``max(m, d) * eps * s_max`` (the ``lstsq`` default) are treated as zero.
+    ``root = sqrt(n l2)`` for ridge. With ``root = 0`` this is the
+    pseudo-inverse: singular values at or below ``max(m, d) * eps * s_max``
+    (the ``lstsq`` default) are treated as zero.
     """
     U, s, Vt = np.linalg.svd(A, full_matrices=False)  # (m, k), (k,), (k, d)
-    if lam > 0:
-        phi = s / (s**2 + lam)
+    if root > 0:
+        # s^2 + root^2 = h^2 with h = hypot(s, root), which neither overflows
+        # (s or root above 1e154) nor underflows; s = 0 gives phi = 0
+        h = np.hypot(s, root)  # (k,)
+        phi = s / h / h
     else:
-        cutoff = max(A.shape) * np.finfo(float).eps * s[0]
+        cutoff = max(A.shape) * EPS * s[0]
         kept = s > cutoff
         phi = np.zeros_like(s)
         phi[kept] = 1 / s[kept]

@@ -1,6 +1,7 @@
 """Properties of every optimizer: worked examples, purity, batching, theory."""
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -344,6 +345,12 @@ def test_valid_edge_values_are_accepted():
             ("x0", ["a", "b"], TypeError),
             ("fun", 42, TypeError),
             ("optimizer", "adam", TypeError),
+            ("optimizer", Adam, TypeError),  # the class, not an instance
+            ("x0", "1.5", TypeError),
+            ("x0", ["1", "2"], TypeError),
+            ("x0", [True, False], TypeError),
+            ("x0", [1j, 2.0], TypeError),
+            ("x0", [[1.0, 2.0], [3.0]], ValueError),  # ragged
         ]
     )
 )
@@ -367,6 +374,67 @@ def test_minimize_rejects_bad_arguments_naming_them(bad):
 def test_minimize_rejects_a_fun_with_wrong_output_shapes():
     with pytest.raises(ValueError, match="fun"):
         minimize(lambda x: (x.sum(), x), [1.0, 2.0], SGD(lr=np.ones(3)), 2)
+
+
+@pytest.mark.parametrize(
+    ("fun", "error", "shown"),
+    [
+        (lambda x: (x * x).sum(-1), TypeError, "value, grad"),  # the value only
+        (lambda x: ((x * x).sum(-1), 2j * x), TypeError, "complex"),
+        (lambda x: ((x * x).sum(-1), (2 * x).astype(str)), TypeError, "<U"),
+    ],
+)
+def test_minimize_rejects_a_fun_that_does_not_return_real_value_and_grad(
+    fun, error, shown
+):
+    with pytest.raises(error, match=f"fun.*{re.escape(shown)}"):
+        minimize(fun, [1.0, 2.0], SGD(), 2)
+
+
+def test_minimize_names_x0_and_the_batch_when_they_do_not_broadcast():
+    message = r"x0 of shape \(3, 2\).*\(4,\)"
+    with pytest.raises(ValueError, match=message):
+        minimize(quadratic, np.zeros((3, 2)), Adam(lr=np.full(4, 1e-3)), 5)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ["0.1", "0.2"],
+        np.array([True, False]),
+        [0.1, True],
+        np.array([0.1 + 0j, 0.2]),
+        np.array([None, None]),
+        [0.1, None],
+        np.array(0.5 + 0j),
+        np.array(True),
+        [[0.1, 0.2], [0.3]],
+    ],
+    ids=repr,
+)
+@pytest.mark.parametrize("name", sorted(optim.OPTIMIZERS))
+def test_array_hyperparameters_are_as_strict_as_scalars(name, value):
+    # A string, a bool, a complex number or None alone is a TypeError; so is
+    # an array or a list with one inside (NumPy would convert all but None).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning on the way
+        with pytest.raises(TypeError, match=f"{optim.OPTIMIZERS[name].__name__}: lr"):
+            optim.OPTIMIZERS[name](lr=value)
+
+
+def test_array_hyperparameters_are_read_only_copies_of_the_callers():
+    lr = np.array([0.1, 0.2])
+    opt = Adam(lr=lr, eps=0.0)
+    lr[0] = -5.0  # the caller's array changes; the frozen optimizer does not
+    assert opt.lr.tolist() == [0.1, 0.2] and not opt.lr.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        opt.lr[0] = 3.0
+    x = np.zeros((2, 1))
+    x1, _ = opt.step(x, np.ones((2, 1)), opt.init(x))
+    assert x1[:, 0].tolist() == [-0.1, -0.2]  # Adam's first step: lr * sign(g)
+    given = np.array([0.3])
+    checked = Adam.check_field("lr", given)  # the same copy as construction's
+    assert checked is not given and not checked.flags.writeable
 
 
 # --------------------------------------------------------------------- minimize
@@ -421,6 +489,72 @@ def test_non_finite_gradient_with_finite_value_counts_as_diverged():
     )
     assert trace.diverged.tolist() == [False, True]
     assert np.isinf(trace.values[-1, 1]) and np.isfinite(trace.values[-1, 0])
+
+
+def test_a_non_finite_x_is_diverged_although_value_and_grad_stay_finite():
+    # arctan is bounded with a bounded gradient, so only x shows the trouble:
+    # AdamW's decay 1 - lr * weight_decay = -9999 overflows x to inf.
+    def fun(x):
+        return np.arctan(x).sum(-1), 1 / (1 + x * x)
+
+    lrs = np.array([1e-3, 1e6])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = minimize(fun, [1.0, -2.0], AdamW(lr=lrs), 200)
+    assert trace.diverged.tolist() == [False, True]
+    k = np.argmax(np.isinf(trace.values[:, 1]))  # where it was marked
+    assert k > 0 and not np.all(np.isfinite(trace.path[k, 1]))
+    assert np.all(np.isfinite(trace.path[:k, 1])) and np.all(
+        trace.values[k:, 1] == np.inf
+    )
+    single = minimize(fun, [1.0, -2.0], AdamW(lr=lrs[0]), 200)
+    np.testing.assert_array_equal(trace.path[:, 0], single.path)
+
+
+def test_adamw_at_a_huge_learning_rate_on_ackley_is_marked_diverged():
+    from surfaces import Ackley
+
+    s = Ackley()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = minimize(s, s.start, AdamW(lr=1e6), 1000)
+    assert trace.diverged and trace.values[-1] == np.inf
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [
+        Adam(lr=0.1, eps=0.0),
+        Adam(lr=0.1, eps=0.0, amsgrad=True),
+        AdamW(lr=0.1, eps=0.0, weight_decay=0.5),
+        RMSProp(lr=0.1, eps=0.0),
+        RMSProp(lr=0.1, eps=0.0, centered=True),
+        RMSProp(lr=0.1, eps=0.0, momentum=0.9),
+    ],
+    ids=repr,
+)
+def test_eps_zero_takes_no_step_on_a_zero_gradient(opt):
+    # Started at the minimizer of ||x||^2 the gradient is exactly 0: m = v = 0
+    # and the step is 0 / 0, taken as 0 (its limit as eps -> 0+; torch: NaN).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trace = minimize(quadratic, [0.0, 0.0], opt, 5)
+    assert not trace.diverged and not trace.path.any() and not trace.values.any()
+    # One coordinate at 0, one not: the first stays, the second moves as alone.
+    both = minimize(quadratic, [0.0, 1.0], opt, 5)
+    alone = minimize(quadratic, [1.0], opt, 5)
+    assert not both.path[:, 0].any()
+    np.testing.assert_array_equal(both.path[:, 1], alone.path[:, 0])
+
+
+def test_adam_eps_zero_first_step_by_hand_with_a_zero_coordinate():
+    opt = Adam(lr=0.1, eps=np.array([0.0, 1e-8]))
+    x = np.array([[0.0, 3.0], [0.0, 3.0]])
+    x1, _ = opt.step(x, np.array([[0.0, 2.0], [0.0, 2.0]]), opt.init(x))
+    assert x1[:, 0].tolist() == [0.0, 0.0]  # g = 0: no step (not 0 / 0 = NaN)
+    # g = 2: m_hat = 2, sqrt(v_hat) = 2, x = 3 - lr * 2 / (2 + eps)
+    assert x1[0, 1] == pytest.approx(2.9, abs=1e-15)
+    assert x1[1, 1] == pytest.approx(3.0 - 0.1 * 2.0 / (2.0 + 1e-8), abs=1e-15)
 
 
 @given(data=st.data(), n=st.integers(1, 3), d=dims)

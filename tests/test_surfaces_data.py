@@ -136,6 +136,8 @@ def test_split_bad_shapes_and_types():
         split(X[:, 0], y)
     with pytest.raises(TypeError, match="val"):
         split(X, y, val="0.2")
+    with pytest.raises(ValueError, match="split: X must be.*rows"):
+        split([[1.0, 2.0], [3.0]], [1.0, 2.0])  # ragged: rows of two lengths
 
 
 # ---------------------------------------------------------------- kfold

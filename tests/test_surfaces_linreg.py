@@ -6,6 +6,7 @@ column, centered data, hand-computed small problems, published values).
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -331,6 +332,47 @@ def test_rank_deficient_methods():
         np.testing.assert_allclose(r.solve(method), w, rtol=1e-10)
 
 
+def known_svd(n, d, cond, seed):
+    """X = sqrt(n) U diag(s) V^T with s from 1 down to 1 / cond (log-spaced)."""
+    rng = np.random.default_rng(seed)
+    U = np.linalg.qr(rng.standard_normal((n, d)))[0]  # (n, d) orthonormal columns
+    V = np.linalg.qr(rng.standard_normal((d, d)))[0]  # (d, d) orthogonal
+    s = np.logspace(0.0, -math.log10(cond), d)
+    return math.sqrt(n) * (U * s) @ V.T, U, s, V
+
+
+@pytest.mark.parametrize("cond", [1e9, 1e12])
+def test_qr_solves_full_rank_ill_conditioned_data(cond):
+    # cond(X^T X) = cond^2 is far beyond 1 / eps, but X itself has full
+    # numerical rank: QR works on X, so it must not call X rank deficient.
+    n, d = 30, 5
+    X, U, s, V = known_svd(n, d, cond, seed=0)
+    w_true = np.random.default_rng(1).standard_normal(d)
+    y = X @ w_true  # zero residual up to rounding, so no cond^2 term below
+    exact = V @ (U.T @ y / s) / math.sqrt(n)  # X^+ y from the known SVD
+    problem = LinearRegression(X, y)
+    w_qr, w_lstsq = problem.solve("qr"), problem.solve("lstsq")
+    # backward stable solves: ||dw|| <= c eps cond ||w|| (Golub and Van Loan
+    # 2013, Thm 5.3.1, r ~ 0), c = 10 (n + d) as in solve_tolerance
+    tol = 10 * (n + d) * EPS * cond * np.linalg.norm(exact)
+    assert np.linalg.norm(w_qr - exact) <= tol
+    assert np.linalg.norm(w_qr - w_lstsq) <= 2 * tol
+    # and a cond-free check: the normal equations' residual X^T (X w - y) is
+    # that of a nearby problem, c eps ||X||^2 ||w||
+    norm_X = math.sqrt(n)  # = s_max sqrt(n)
+    residual = np.linalg.norm(X.T @ (X @ w_qr - y))
+    assert residual <= 10 * (n + d) * EPS * norm_X**2 * np.linalg.norm(w_qr)
+
+
+def test_qr_refuses_numerically_rank_deficient_data():
+    # s_min / s_max = 1e-16 < max(n, d) eps: rank 4 to working precision
+    X, _, _, _ = known_svd(30, 5, 1e16, seed=2)
+    assert np.linalg.matrix_rank(X) == 4  # the independent verdict
+    problem = LinearRegression(X, np.ones(30))
+    with pytest.raises(ValueError, match="singular"):
+        problem.solve("qr")
+
+
 def test_fewer_rows_than_weights_gives_minimum_norm():
     X, y = np.array([[1.0, 2.0, 2.0]]), np.array([3.0])
     s = LinearRegression(X, y)
@@ -513,6 +555,73 @@ def test_bad_batch_size(size, not_int):
         s.minibatch(size)
     with pytest.raises(TypeError, match="batch_size"):
         s.minibatch(not_int)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "name"),
+    [
+        ([[1.0, 2.0], [3.0]], [1.0, 2.0], "X"),
+        ([[1.0], [2.0]], [[1.0], [2.0, 3.0]], "y"),
+    ],
+)
+def test_ragged_data_is_a_value_error_naming_it(X, y, name):
+    with pytest.raises(ValueError, match=f"LinearRegression: {name} must be.*rows"):
+        LinearRegression(X, y)
+
+
+def test_an_overflowing_hessian_is_a_clear_value_error():
+    # X^T X overflows float64 at |X| ~ 1e200; lstsq, qr and svd never form
+    # it, so they still solve (scaling X by c scales w* by 1 / c)
+    X, y, _ = make_regression(n=20, d=3, rng=3)
+    s = LinearRegression(X * 1e200, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for read in (
+            lambda: s.smoothness,
+            lambda: s.strong_convexity,
+            lambda: s.hessian,
+            lambda: s.solve("cholesky"),
+        ):
+            with pytest.raises(ValueError, match="overflows float64.*rescale X"):
+                read()
+        w = LinearRegression(X, y).solve()
+        for method in ("lstsq", "qr", "svd"):
+            # X * 1e200 rounds each entry (1e200 is not a power of 2): eps
+            # relative, times cond(X) < 10 here, covered by 1e-13
+            np.testing.assert_allclose(s.solve(method) * 1e200, w, rtol=1e-13)
+        # with a ridge, svd's filter s / (s^2 + n l2) must not overflow s^2
+        ridge = LinearRegression(X * 1e200, y, l2=0.1)
+        np.testing.assert_allclose(ridge.solve("svd"), ridge.solve("lstsq"), rtol=1e-13)
+
+
+def test_a_huge_ridge_solves_without_overflow():
+    # l2 = 1e308: n * l2 overflows, sqrt(n) * sqrt(l2) and hypot(s, sqrt(n l2))
+    # do not. The minimizer X^T y / (n l2 + ...) is about 1e-308.
+    n = 20
+    X, y, _ = make_regression(n=n, d=3, rng=4)
+    s = LinearRegression(X, y, l2=1e308)
+    expected = X.T @ y / n / 1e308  # H = X^T X / n + l2 I = l2 I to 1e-308
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert s.smoothness == pytest.approx(1e308, rel=1e-14)
+        # the ridge filter and the normal equations: relative 1e-13, plus the
+        # spacing of subnormal numbers (5e-324) for a few roundings
+        for method in ("svd", "cholesky"):
+            np.testing.assert_allclose(
+                s.solve(method), expected, rtol=1e-13, atol=1e-320
+            )
+        # the augmented system [X; sqrt(n l2) I] has residual ||y|| >> ||A|| ||w||:
+        # a backward-stable solve is then only good to eps ||y|| / sigma_min(A)
+        # (Golub and Van Loan 2013, Thm 5.3.1), sigma_min(A) >= sqrt(n l2)
+        bound = 10 * (n + 3) * EPS * np.linalg.norm(y) / math.sqrt(n * 1e308)
+        for method in ("lstsq", "qr"):
+            assert np.linalg.norm(s.solve(method) - expected) <= bound, method
+
+
+@pytest.mark.parametrize("l2", [10**400, math.inf], ids=["10**400", "inf"])
+def test_an_l2_beyond_float64_is_a_value_error(l2):
+    with pytest.raises(ValueError, match="l2 must be finite"):
+        LinearRegression([[1.0]], [1.0], l2=l2)
 
 
 def test_complex_data_is_a_type_error():
