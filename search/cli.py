@@ -40,7 +40,6 @@ adam         lr=0.02                 4.04789     4.05e+00  2.01e+00           10
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import dataclasses
 import json
 import math
@@ -54,6 +53,7 @@ import numpy as np
 
 import surfaces
 from optim import OPTIMIZERS, minimize
+from search.bayes_search import BayesSearch
 from search.grid_search import GridSearch
 from search.objective import TrainedLoss
 from search.plots import (
@@ -992,8 +992,6 @@ def _strategy(args, space):
         return RandomSearch(space, seed=args.seed, batch_size=RANDOM_BATCH)
     # One proposal per round, each using every result so far; with N workers,
     # N proposals per round (the GP's constant liar), one per process.
-    from search.bayes_search import BayesSearch  # SciPy: imported when used
-
     return BayesSearch(space, seed=args.seed, batch_size=args.workers)
 
 
@@ -1019,7 +1017,12 @@ def _run_search(args, objective, strategy, n_trials):
     }
     if args.workers == 1:
         return run(objective, strategy, n_trials, **kwargs)
-    with concurrent.futures.ProcessPoolExecutor(args.workers) as executor:
+    from search.pool import worker_pool  # multiprocessing: imported when used
+
+    # Its workers exit if this process is killed; leaving the block by Ctrl-C
+    # stops them at once (their running trials are dropped: a rerun redoes
+    # them) and the KeyboardInterrupt goes on to run_search's "interrupted".
+    with worker_pool(args.workers) as executor:
         return run(objective, strategy, n_trials, executor=executor, **kwargs)
 
 
