@@ -11,7 +11,6 @@ nbclient (both optional: skipped when missing).
 import contextlib
 import io
 import runpy
-import subprocess
 import sys
 from pathlib import Path
 
@@ -37,27 +36,6 @@ FIGURES = [
 ]
 
 
-@pytest.mark.slow
-def test_walkthrough_quick_writes_every_figure(tmp_path):
-    out = tmp_path / "figures"
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    for name in FIGURES:
-        data = (out / name).read_bytes()
-        assert data.startswith(PNG), name
-        assert len(data) > 10_000, name  # a drawn figure, not an empty canvas
-    assert sorted(p.name for p in out.iterdir()) == FIGURES
-    assert "random wins" in done.stdout
-    assert "deterministic: True" in done.stdout
-    assert "on the test rows the tuned model" in done.stdout
-
-
 @pytest.fixture(scope="module")
 def walkthrough(tmp_path_factory):
     """The script's namespace and printed text after ``--quick``, run in this process."""
@@ -70,7 +48,24 @@ def walkthrough(tmp_path_factory):
         sys.argv = argv
     for fig in ns["FIGURES"].values():
         fig.draw_without_rendering()  # the layout as saved: extents are final
+    ns["OUT_DIR"] = out
     return ns, printed.getvalue()
+
+
+@pytest.mark.slow
+def test_walkthrough_quick_writes_every_figure(walkthrough):
+    # run as __main__ with the script's own command line (runpy), once for
+    # every test of this file: the script is what a user runs
+    ns, printed = walkthrough
+    out = ns["OUT_DIR"]
+    for name in FIGURES:
+        data = (out / name).read_bytes()
+        assert data.startswith(PNG), name
+        assert len(data) > 10_000, name  # a drawn figure, not an empty canvas
+    assert sorted(p.name for p in out.iterdir()) == FIGURES
+    assert "random wins" in printed
+    assert "deterministic: True" in printed
+    assert "on the test rows the tuned model" in printed
 
 
 def drawn_points(ax):
