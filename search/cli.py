@@ -117,6 +117,8 @@ def main(argv=None) -> int:
             return args.run(args, args.parser)
         except OSError as error:  # a write that failed after the checks (disk full)
             args.parser.exit(2, f"hpo {args.command}: error: {error}\n")
+        except KeyboardInterrupt:  # Ctrl-C before the search's own handler
+            args.parser.exit(130, "\ninterrupted\n")
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
@@ -236,6 +238,8 @@ def run_descend(args, parser) -> int:
     if args.plot is not None:
         _check_plot_path(args.plot, parser)
     steps = args.steps or STEPS.get(args.surface, DEFAULT_STEPS)
+    if steps > MAX_STEPS:
+        parser.error(f"argument --steps: at most {MAX_STEPS:,}, got {steps:,}")
     traces = {}
     for name in args.optimizers:
         optimizer = _optimizer(name, args.lr, surface)
@@ -526,6 +530,8 @@ DEFAULT_GRID_SIZE = 1000
 # would record more losses than this ((steps + 1) per configuration, 8 bytes
 # each: 800 MB).
 MAX_GRID_SIZE = 10_000
+# What --out gets; a storage file may not be one of them.
+OUTPUT_FILES = ("results.json", "trials.csv", "best_so_far.png", "loss_surface.png")
 MAX_STEPS = 100_000
 MAX_RECORDED = 10**8
 # The synthetic problem: make_regression(n, d, noise) with the --seed.
@@ -754,15 +760,18 @@ def run_search(args, parser) -> int:
 
 
 def _all_failed(result) -> int:
-    """Exit status: 1 (and why, on stderr) if no trial gave a value, else 0."""
-    if not result.trials or any(t.status != "failed" for t in result.trials):
+    """Exit status: 1 (and why, on stderr) if no trial gave a finite value, else 0."""
+    if not result.trials or result.best is not None:
         return 0
-    first = result.trials[0].message
-    print(
-        f"hpo search: error: all {len(result.trials)} trials failed; the first "
-        f"with {first}",
-        file=sys.stderr,
+    n = len(result.trials)
+    failed = [t for t in result.trials if t.status == "failed"]
+    why = (
+        f"all {n} trials failed; the first with {failed[0].message}"
+        if len(failed) == n
+        else f"no trial of {n} ended with a finite value ({len(failed)} failed, "
+        f"{n - len(failed)} diverged)"
     )
+    print(f"hpo search: error: {why}", file=sys.stderr)
     return 1
 
 
@@ -801,6 +810,12 @@ def _check_paths(args, parser):
     _check_writable_dir(args.out, "--out", parser)
     if args.storage is None:
         return None
+    outputs = [args.out / name for name in OUTPUT_FILES]
+    if any(args.storage.resolve() == path.resolve() for path in outputs):
+        parser.error(
+            f"argument --storage: {args.storage} is one of the files --out "
+            f"replaces ({', '.join(OUTPUT_FILES)}); choose another file"
+        )
     _check_writable_file(args.storage, "--storage", parser)
     if not args.storage.exists():
         return None
@@ -882,10 +897,10 @@ def _search_space(args, objective, problem, parser) -> dict:
                 objective.check_value(name, value)
         except (TypeError, ValueError) as error:
             parser.error(f"argument --space: {name}: {error}")
-    if "steps" in space and space["steps"].high > MAX_STEPS:
+    if "steps" in space and max(_extremes(space["steps"])) > MAX_STEPS:
         parser.error(
             f"argument --space: steps: at most {MAX_STEPS:,}, got "
-            f"{space['steps'].high:,}"
+            f"{max(_extremes(space['steps'])):,}"
         )
     return space
 
@@ -920,7 +935,7 @@ def _check_size(args, space, problem, parser) -> None:
         per_round = size
     else:
         per_round = RANDOM_BATCH if args.strategy == "random" else args.workers
-    steps = space["steps"].high if "steps" in space else args.steps
+    steps = max(_extremes(space["steps"])) if "steps" in space else args.steps
     # (steps + 1) losses per configuration; a tuned steps also records the path
     per_config = (steps + 1) * (1 + problem.train.dim * ("steps" in space))
     if per_round * per_config > MAX_RECORDED:

@@ -115,6 +115,8 @@ def test_a_cut_last_line_is_one_warning_line(tmp_path):
         (["--space", "lr,b1=0:1"], "b1 must be finite and in [0, 1), got 1.0"),
         (["--space", "lr,batch_size=1:100000"], "batch_size must be in [1, "),
         (["--space", "lr,steps=10:1000000"], "steps: at most 100,000"),
+        (["--space", "lr,steps=100|1000000"], "steps: at most 100,000, got 1,000,000"),
+        (["--storage", "hpo-search-results/results.json"], "one of the files --out"),
         (["--space", "amsgrad=yes|no"], "a switch takes True or False"),
         (["--out", str(UNWRITABLE)], "--out: cannot write in /proc"),
         (["--storage", str(UNWRITABLE / "t.jsonl")], "--storage: directory"),
@@ -127,6 +129,29 @@ def test_careless_input_fails_in_one_line_before_training(tmp_path, argv, messag
     assert line.startswith("hpo search: error: argument --") and message in line, line
     assert done.stdout == ""  # nothing ran: not even the header was printed
     assert list(tmp_path.iterdir()) == []
+
+
+def test_descend_with_too_many_steps_fails_in_one_line(tmp_path):
+    done = hpo("descend", "--steps", "100000000000000000000", cwd=tmp_path)
+    assert "--steps: at most 100,000" in one_line_error(done)
+    assert done.stdout == ""
+
+
+def test_fixed_steps_in_the_space_run(tmp_path):
+    done = hpo(
+        "search", "--space", "lr,steps=5", "--strategy", "random", "--trials", "2",
+        "--no-plot", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_search_whose_every_trial_diverged_exits_1(tmp_path):
+    done = hpo(
+        "search", "--optimizer", "sgd", "--space", "lr=1:10", "--strategy",
+        "random", "--trials", "3", "--steps", "500", "--no-plot", cwd=tmp_path,
+    )  # fmt: skip
+    line = one_line_error(done, status=1)
+    assert "no trial of 3 ended with a finite value (0 failed, 3 diverged)" in line
 
 
 def test_descend_plot_in_an_unwritable_place_fails_before_training(tmp_path):
