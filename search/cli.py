@@ -1122,7 +1122,8 @@ def _trials_table(result, space, problem) -> str:
             for c, w, right in zip(cells, widths, numeric, strict=True)
         ).rstrip()
 
-    lines = [line(headers), line(["-" * w for w in widths])]
+    rule = ["-" * w for w in widths[:-1]] + [""]  # no rule over the best mark
+    lines = [line(headers), line(rule)]
     for i, row in enumerate(rows):
         if i and i % HEADER_EVERY == 0:
             lines.append(line(headers))

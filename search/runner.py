@@ -198,6 +198,7 @@ def _resume(path: Path, strategy, trials: dict, metadata: dict, n_trials: int):
     log = None
     if stored.header is None or len(stored.trials) < n_trials:
         log = log_file.Log(path, stored, new)  # locked; the file is still as read
+    log_file.warn_cut(path, stored, overwritten=log is not None)
     last = stored.rounds[-1] if stored.rounds else None
     r, first = (0, 0) if last is None else (len(stored.rounds), last.first + last.size)
     return log, pending, r, first
@@ -214,8 +215,9 @@ def _check_header(path: Path, stored: dict, new: dict) -> None:
         )
     if stored.get("batch_size") != new["batch_size"]:
         raise ValueError(
-            f"{path} was written for another search: batch_size "
-            f"{stored.get('batch_size')}, now {new['batch_size']}"
+            f"{path} was written for another search: {stored.get('batch_size')} "
+            f"proposals per round (the strategy's batch_size; hpo search: "
+            f"--workers for Bayesian search), now {new['batch_size']}"
         )
     if stored.get("metadata", {}) != new["metadata"]:  # version 1: no metadata
         diff = _diff(stored.get("metadata", {}), new["metadata"])

@@ -181,6 +181,7 @@ def load(path) -> SearchResult:
     if not path.exists():
         raise ValueError(f"load: {path} does not exist")
     stored = read(path)
+    warn_cut(path, stored, overwritten=False)
     trials = stored.trials
     metadata = {} if stored.header is None else stored.header.get("metadata", {})
     return SearchResult([trials[i] for i in sorted(trials)], metadata=metadata)
@@ -197,8 +198,6 @@ def _parse(path: Path, data: bytes, first_line: bytes):
                 f"{path} is not a trials file of this project (it does not begin "
                 f"with a {FORMAT!r} header); it was left as it was: choose another file"
             )
-        if tail:
-            _warn_cut(path, 1)
         return None, [], 0
     rows, length = [], 0
     for number, line in enumerate(complete, start=1):
@@ -221,17 +220,23 @@ def _parse(path: Path, data: bytes, first_line: bytes):
             break
         rows.append(row)
         length += len(line) + 1
-    if tail:
-        _warn_cut(path, len(rows) + 1)
     return rows[0], rows[1:], length
 
 
-def _warn_cut(path: Path, line: int) -> None:
-    warnings.warn(
-        f"{path}: line {line} is incomplete (a crash while writing it?); "
-        "it is skipped and will be overwritten",
-        stacklevel=5,
-    )
+def warn_cut(path: Path, stored: Stored, overwritten: bool) -> None:
+    """Warn if a crash cut the last line: it is skipped (and, if so, overwritten).
+
+    Called once the caller knows whether it will write, so that a file it
+    refuses or only reads is not said to be overwritten.
+    """
+    if stored.length < len(stored.data):
+        line = stored.data.count(b"\n", 0, stored.length) + 1
+        then = " and will be overwritten" if overwritten else ""
+        warnings.warn(
+            f"{path}: line {line} is incomplete (a crash while writing it?); "
+            f"it is skipped{then}",
+            stacklevel=4,
+        )
 
 
 def _rounds(path: Path, rows: list) -> list:

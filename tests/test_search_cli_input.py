@@ -100,6 +100,20 @@ def test_a_cut_last_line_is_one_warning_line(tmp_path):
     assert "line 6 is incomplete" in warning[0] and "warnings.warn" not in done.stderr
 
 
+def test_a_cut_file_of_other_settings_is_refused_without_a_warning(tmp_path):
+    args = ["search", "--strategy", "random", "--no-plot", "--trials", "3"]
+    assert (
+        hpo(*args, "--steps", "10", "--storage", "t.jsonl", cwd=tmp_path).returncode
+        == 0
+    )
+    with open(tmp_path / "t.jsonl", "ab") as file:
+        file.write(b'{"index": 3, "par')
+    content = (tmp_path / "t.jsonl").read_bytes()
+    done = hpo(*args, "--steps", "20", "--storage", "t.jsonl", cwd=tmp_path)
+    assert "'steps': file 10, now 20" in one_line_error(done)  # no "overwritten"
+    assert (tmp_path / "t.jsonl").read_bytes() == content
+
+
 # ------------------------------------------------------------ sizes and ranges
 
 
