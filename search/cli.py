@@ -897,12 +897,17 @@ def _search_space(args, objective, problem, parser) -> dict:
                 objective.check_value(name, value)
         except (TypeError, ValueError) as error:
             parser.error(f"argument --space: {name}: {error}")
-    if "steps" in space and max(_extremes(space["steps"])) > MAX_STEPS:
+    if _most_steps(args, space) > MAX_STEPS:
         parser.error(
             f"argument --space: steps: at most {MAX_STEPS:,}, got "
-            f"{max(_extremes(space['steps'])):,}"
+            f"{_most_steps(args, space):,}"
         )
     return space
+
+
+def _most_steps(args, space) -> int:
+    """The most steps a trial trains: ``--steps``, or the largest tuned value."""
+    return max(_extremes(space["steps"])) if "steps" in space else args.steps
 
 
 def _extremes(dim) -> list:
@@ -935,7 +940,7 @@ def _check_size(args, space, problem, parser) -> None:
         per_round = size
     else:
         per_round = RANDOM_BATCH if args.strategy == "random" else args.workers
-    steps = max(_extremes(space["steps"])) if "steps" in space else args.steps
+    steps = _most_steps(args, space)
     # (steps + 1) losses per configuration; a tuned steps also records the path
     per_config = (steps + 1) * (1 + problem.train.dim * ("steps" in space))
     if per_round * per_config > MAX_RECORDED:

@@ -194,7 +194,7 @@ def _resume(path: Path, strategy, trials: dict, metadata: dict, n_trials: int):
     stored = log_file.read(path, log_file.json_line(new))
     if stored.header is not None:
         _check_header(path, stored.header, new)
-    pending = _replay(path, stored.rounds, strategy, trials)
+    pending = _replay(path, stored.rounds, strategy, trials, initial is not None)
     log = None
     if stored.header is None or len(stored.trials) < n_trials:
         log = log_file.Log(path, stored, new)  # locked; the file is still as read
@@ -243,24 +243,25 @@ def _diff(stored, current) -> str:
     )
 
 
-def _replay(path: Path, rounds: list, strategy, trials: dict):
+def _replay(path: Path, rounds: list, strategy, trials: dict, stateful: bool):
     """Bring ``strategy`` and ``trials`` to where the stored rounds left them.
 
     Told, and restored to the last round's stored state, when the strategy
-    can be; else asked each round again. Returns the pending last round
-    ``(r, first index, proposals)`` or ``None``.
+    can be (``stateful``: it has ``state_dict``); else asked each round again.
+    Returns the pending last round ``(r, first index, proposals)`` or ``None``
+    (only the last round can be incomplete: :mod:`search.storage` checks it).
     """
-    stateful = _state(strategy) is not None
     if stateful and all(rd.state is not None for rd in rounds):
         for rd in rounds:
             _check_points(path, strategy.space, rd)
             trials.update(rd.done)
             if rd.complete:
                 _tell(path, strategy, rd.first, rd.proposals, rd.done)
-        if rounds:
-            strategy.load_state_dict(rounds[-1].state)
-        pending = [(r, rd) for r, rd in enumerate(rounds) if not rd.complete]
-        return next(((r, rd.first, rd.proposals) for r, rd in pending), None)
+        if not rounds:
+            return None
+        last = rounds[-1]
+        strategy.load_state_dict(last.state)
+        return None if last.complete else (len(rounds) - 1, last.first, last.proposals)
     for r, rd in enumerate(rounds):
         proposals = strategy.ask(rd.size)
         _check_replay(path, r, proposals, rd)

@@ -159,33 +159,46 @@ def test_fixed_steps_in_the_space_run(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
-def test_a_search_whose_every_trial_diverged_exits_1(tmp_path):
-    done = hpo(
-        "search", "--optimizer", "sgd", "--space", "lr=1:10", "--strategy",
-        "random", "--trials", "3", "--steps", "500", "--no-plot", cwd=tmp_path,
-    )  # fmt: skip
-    line = one_line_error(done, status=1)
-    assert "no trial of 3 ended with a finite value (0 failed, 3 diverged)" in line
-
-
 def test_descend_plot_in_an_unwritable_place_fails_before_training(tmp_path):
     done = hpo("descend", "--plot", "/proc/paths.png", cwd=tmp_path)
     assert "--plot: cannot write /proc/paths.png" in one_line_error(done)
     assert done.stdout == ""
 
 
-def test_a_search_whose_every_trial_failed_exits_1_and_says_why(tmp_path):
-    # each value is valid alone, but SGD's nesterov needs momentum > 0 (default 0)
+@pytest.mark.parametrize(
+    ("argv", "says", "n_failed"),
+    [
+        # each value is valid alone, but SGD's nesterov needs momentum > 0 (default 0)
+        (
+            ["--space", "lr,nesterov=True", "--steps", "5"],
+            [
+                "hpo search: error: all 3 trials failed",
+                "nesterov=True needs momentum > 0",
+            ],
+            3,
+        ),
+        # learning rates far above 2 / L: every trial diverges
+        (
+            ["--space", "lr=1:10", "--steps", "500"],
+            ["no trial of 3 ended with a finite value (0 failed, 3 diverged)"],
+            0,
+        ),
+    ],
+    ids=["failed", "diverged"],
+)
+def test_a_search_with_no_finite_trial_exits_1_and_says_why(
+    tmp_path, argv, says, n_failed
+):
     done = hpo(
-        "search", "--optimizer", "sgd", "--space", "lr,nesterov=True",
-        "--strategy", "random", "--trials", "3", "--steps", "5", "--no-plot",
-        cwd=tmp_path,
+        "search", "--optimizer", "sgd", "--strategy", "random", "--trials", "3",
+        "--no-plot", *argv, cwd=tmp_path,
     )  # fmt: skip
     line = one_line_error(done, status=1)
-    assert line.startswith("hpo search: error: all 3 trials failed")
-    assert "nesterov=True needs momentum > 0" in line
+    assert line.startswith("hpo search: error: ")
+    for text in says:
+        assert text in line
     document = json.loads((tmp_path / "hpo-search-results/results.json").read_text())
-    assert document["n_failed"] == 3  # the record is written all the same
+    assert document["n_failed"] == n_failed  # the record is written all the same
 
 
 def test_a_far_start_prints_inf_without_a_runtime_warning(tmp_path):
