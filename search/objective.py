@@ -248,6 +248,11 @@ class TrainedLoss:
             self.optimizer.check_field(name, value)
         return value
 
+    @property
+    def has_test(self) -> bool:
+        """Whether test data was given (:func:`search.run` then scores the best trial)."""
+        return self.test is not None
+
     def test_score(self, params) -> float:
         """Train with ``params`` on all of ``train``; return ``test.value(w)``.
 

@@ -21,6 +21,34 @@ import numpy as np
 STATUSES = ("ok", "diverged", "failed")
 
 
+def running_best(values) -> np.ndarray:
+    """The lowest finite value among the first ``i + 1`` values, for each ``i``.
+
+    ::
+
+        best_i = min(v_0, ..., v_i)    over the finite v_j (inf before the first)
+
+    Parameters
+    ----------
+    values : array_like
+        ``(n,)`` trial values in order; ``inf`` (diverged) and ``nan``
+        (failed) never count as a best.
+
+    Returns
+    -------
+    ndarray
+        ``(n,)`` running minimum.
+
+    Examples
+    --------
+    >>> running_best([np.nan, 3.0, np.inf, 1.0, 2.0])
+    array([inf,  3.,  3.,  1.,  1.])
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = np.where(np.isfinite(v), v, np.inf)
+    return np.minimum.accumulate(v) if v.size else v
+
+
 @dataclasses.dataclass(frozen=True)
 class Trial:
     """One evaluated set of hyperparameters.
@@ -114,11 +142,7 @@ class SearchResult:
 
     def best_so_far(self) -> np.ndarray:
         """``(n,)``: the lowest ok value among trials ``0..i`` (``inf`` before the first ok)."""
-        values = np.array(
-            [t.value if t.status == "ok" else math.inf for t in self.trials],
-            dtype=float,
-        )
-        return np.minimum.accumulate(values) if values.size else values
+        return running_best([t.value for t in self.trials])
 
     def to_json(self, path=None) -> str:
         """The result as a JSON document (strict: non-finite values are ``null``).

@@ -22,23 +22,14 @@ Evaluation, in order of preference:
   evaluated alone, so one bad trial does not sink the others;
 * otherwise ``objective(params)``, one trial after the other.
 
-Each trial ends with a status: ``"ok"`` (a finite number), ``"diverged"`` (a
-non-finite number, recorded as ``inf``) or ``"failed"`` (the objective raised,
-or returned something that is not a number; value ``nan``, message
-``"ExceptionType: text"``). ``seconds`` is its wall time, measured where it
-ran (queueing on an executor not included); the trials of a batch share the
-batch's time evenly. The objective gets a copy of each proposal: what is
-stored and told is the proposal, whatever the objective does to its copy.
+Each trial ends with a status, ``"ok"``, ``"diverged"`` or ``"failed"``
+(see :mod:`search.evaluation`). The objective gets a copy of each proposal:
+what is stored and told is the proposal, whatever the objective does to its
+copy.
 
 Storage (``storage="trials.jsonl"``, see :mod:`search.storage`) writes the
-search down as it runs; if the file exists, the search *resumes*. A strategy
-with ``state_dict``/``load_state_dict`` (every strategy here) is told the
-stored results and given back the state stored with the last round: no
-stored round is asked again, so resuming costs nothing for a finished search
-and at most one model fit for a Bayesian one, and it works on another
-machine, whose floating point may differ in the last digits. Any other
-strategy is asked each stored round again, and its proposals must equal the
-stored ones (to a relative 1e-9 for floats, see :func:`_same`). Either way
+search down as it runs; if the file exists, the search *resumes*
+(:mod:`search.resume`): the stored results are replayed into the strategy,
 the proposals of the last round that have no result (lost in a crash) are
 evaluated first, and the resumed search makes the proposals that an
 uninterrupted one would have made.
@@ -46,296 +37,27 @@ uninterrupted one would have made.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import json
 import math
 import numbers
 import os
-import time
 import warnings
 from pathlib import Path
 
-import numpy as np
-
-from search import storage as log_file
 from search.bayes_search import BayesSearch
+from search.evaluation import failure, outcomes
 from search.grid_search import GridSearch
 from search.progress import Progress
 from search.random_search import RandomSearch
 from search.results import SearchResult, Trial
-from search.space import to_unit
+from search.resume import batch_size, resume, state
 from search.storage import load
 
 __all__ = ["SearchResult", "Trial", "load", "run"]
 
 
-# ---------------------------------------------------------------- evaluation
-
-
-def _classify(raw) -> tuple[float, str, str]:
-    """(value, status, message) of what the objective returned.
-
-    A real number (not a bool, not a string that looks like one): ``ok`` if
-    finite, else ``diverged``. Anything else raises ``TypeError``: a failure.
-    """
-    number = isinstance(raw, numbers.Real) or (
-        isinstance(raw, np.ndarray) and raw.ndim == 0 and raw.dtype.kind in "iuf"
-    )
-    if not number or isinstance(raw, bool | np.bool_):
-        raise TypeError(f"the objective returned {raw!r}, not a number")
-    value = float(raw)
-    if math.isfinite(value):
-        return value, "ok", ""
-    return math.inf, "diverged", f"objective returned {value!r}"
-
-
-def _failure(error: BaseException) -> tuple[float, str, str]:
-    """(nan, "failed", "ExceptionType: text"), even if the text cannot be made."""
-    try:
-        text = str(error)
-    except Exception:  # an exception whose __str__ raises
-        text = "(its message could not be printed)"
-    return math.nan, "failed", f"{type(error).__name__}: {text}"
-
-
-def _evaluate(objective, params: dict) -> tuple[float, str, str, float]:
-    """Evaluate one trial: ``(value, status, message, seconds)``; never raises.
-
-    A module-level function, so a process pool or a Dask cluster can pickle it.
-    """
-    start = time.perf_counter()
-    try:
-        outcome = _classify(objective(params))
-    except Exception as error:  # any error of the objective is the trial's result
-        outcome = _failure(error)
-    return (*outcome, time.perf_counter() - start)
-
-
-def _evaluate_batch(objective, proposals: list) -> list:
-    """Outcomes of one ``objective.batch`` call; each trial alone if it raises."""
-    start = time.perf_counter()
-    try:
-        values = np.asarray(objective.batch(proposals))
-        if values.shape != (len(proposals),) or values.dtype.kind not in "iuf":
-            raise ValueError(f"batch returned {values!r}, not {len(proposals)} numbers")
-    except Exception:
-        # One bad trial (or a batch that cannot be formed) must not sink the
-        # others: fall back to one evaluation per trial, each with its own status.
-        return [_evaluate(objective, params) for params in proposals]
-    seconds = (time.perf_counter() - start) / len(proposals)
-    return [(*_classify(float(v)), seconds) for v in values]
-
-
-def _outcomes(objective, proposals: dict, executor):
-    """Yield ``(index, outcome)`` for ``proposals`` (index -> params) as each finishes.
-
-    With an executor they come in completion order; an error of the executor
-    itself (a broken pool, an objective that cannot be pickled) is not a
-    trial's result: it cancels the round's other futures and propagates.
-    Ctrl-C (``KeyboardInterrupt``) while waiting cancels the pending futures,
-    yields the trials that finished meanwhile (so the caller stores them),
-    then propagates; the running trials are not waited for.
-    """
-    if executor is not None:
-        futures = {
-            executor.submit(_evaluate, objective, p): i for i, p in proposals.items()
-        }
-        waiting = set(futures)
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                waiting.discard(future)
-                yield futures[future], future.result()
-        except KeyboardInterrupt:
-            for future in waiting:
-                future.cancel()
-            # A worker hit by the same Ctrl-C ends with KeyboardInterrupt: no result.
-            finished = [
-                f
-                for f in waiting
-                if f.done() and not f.cancelled() and f.exception() is None
-            ]
-            for future in sorted(finished, key=futures.get):
-                yield futures[future], future.result()
-            raise
-        finally:
-            for future in futures:
-                future.cancel()
-    elif callable(getattr(objective, "batch", None)):
-        outcomes = _evaluate_batch(objective, list(proposals.values()))
-        yield from zip(proposals, outcomes, strict=True)
-    else:
-        for i, params in proposals.items():
-            yield i, _evaluate(objective, params)
-
-
-# ---------------------------------------------------------------- resuming
-
-
-def _state(strategy):
-    """The strategy's ``state_dict()`` as stored (through JSON), or ``None``."""
-    if not callable(getattr(strategy, "load_state_dict", None)):
-        return None
-    return json.loads(json.dumps(strategy.state_dict(), allow_nan=False))
-
-
-def _resume(path: Path, strategy, trials: dict, metadata: dict, n_trials: int):
-    """Read the storage file and replay it into ``strategy`` and ``trials``.
-
-    Returns ``(log, pending, next round, next index)``: the open log, locked
-    (``None`` when there is nothing to write: the file is only read); the
-    last round ``(r, first index, proposals)`` if some of its trials have no
-    result (else ``None``). Nothing is written before the file was read,
-    checked against this search and replayed, so a file of another search,
-    or one this project did not write, is left as it was.
-    """
-    initial = _state(strategy)
-    new = log_file.header(strategy, _batch_size(strategy), metadata, initial)
-    stored = log_file.read(path, log_file.json_line(new))
-    if stored.header is not None:
-        _check_header(path, stored.header, new)
-    pending = _replay(path, stored.rounds, strategy, trials, initial is not None)
-    log = None
-    if stored.header is None or len(stored.trials) < n_trials:
-        log = log_file.Log(path, stored, new)  # locked; the file is still as read
-    log_file.warn_cut(path, stored, overwritten=log is not None)
-    last = stored.rounds[-1] if stored.rounds else None
-    r, first = (0, 0) if last is None else (len(stored.rounds), last.first + last.size)
-    return log, pending, r, first
-
-
-def _check_header(path: Path, stored: dict, new: dict) -> None:
-    """The file's header must be this search's: space, strategy, settings, seed."""
-    if stored.get("space") != new["space"]:
-        diff = _diff(stored.get("space"), new["space"])
-        raise ValueError(f"{path} was written for another search space ({diff})")
-    if stored.get("strategy") != new["strategy"]:
-        raise ValueError(
-            f"{path} was written by {stored.get('strategy')}, not by {new['strategy']}"
-        )
-    if stored.get("batch_size") != new["batch_size"]:
-        raise ValueError(
-            f"{path} was written for another search: {stored.get('batch_size')} "
-            f"proposals per round (the strategy's batch_size; hpo search: "
-            f"--workers for Bayesian search), now {new['batch_size']}"
-        )
-    if stored.get("metadata", {}) != new["metadata"]:  # version 1: no metadata
-        diff = _diff(stored.get("metadata", {}), new["metadata"])
-        raise ValueError(
-            f"{path} was written for another search: other metadata ({diff})"
-        )
-    initial = stored.get("initial_state")
-    if None not in (initial, new["initial_state"]) and initial != new["initial_state"]:
-        raise ValueError(
-            f"{path} was written for another search: {new['strategy']} starts from "
-            "another state (a different seed or settings?)"
-        )
-
-
-def _diff(stored, current) -> str:
-    """``'steps': file 200, now 100; ...``: the keys where two dicts differ."""
-    stored = stored if isinstance(stored, dict) else {}
-    names = list(dict.fromkeys([*stored, *current]))
-    return "; ".join(
-        f"{n!r}: file {stored.get(n)}, now {current.get(n)}"
-        for n in names
-        if stored.get(n) != current.get(n)
-    )
-
-
-def _replay(path: Path, rounds: list, strategy, trials: dict, stateful: bool):
-    """Bring ``strategy`` and ``trials`` to where the stored rounds left them.
-
-    Told, and restored to the last round's stored state, when the strategy
-    can be (``stateful``: it has ``state_dict``); else asked each round again.
-    Returns the pending last round ``(r, first index, proposals)`` or ``None``
-    (only the last round can be incomplete: :mod:`search.storage` checks it).
-    """
-    if stateful and all(rd.state is not None for rd in rounds):
-        for rd in rounds:
-            _check_points(path, strategy.space, rd)
-            trials.update(rd.done)
-            if rd.complete:
-                _tell(path, strategy, rd.first, rd.proposals, rd.done)
-        if not rounds:
-            return None
-        last = rounds[-1]
-        strategy.load_state_dict(last.state)
-        return None if last.complete else (len(rounds) - 1, last.first, last.proposals)
-    for r, rd in enumerate(rounds):
-        proposals = strategy.ask(rd.size)
-        _check_replay(path, r, proposals, rd)
-        trials.update(rd.done)
-        if not rd.complete:
-            return r, rd.first, proposals
-        _tell(path, strategy, rd.first, proposals, rd.done)
-    return None
-
-
-def _check_points(path: Path, space: dict, rd) -> None:
-    """Every stored proposal of a round must be a point of the space."""
-    for i, params in enumerate(rd.proposals, start=rd.first):
-        try:
-            to_unit(space, params)
-        except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"{path}: trial {i} is not a point of the space: {error}"
-            ) from None
-
-
-def _tell(path: Path, strategy, first: int, proposals: list, done: dict) -> None:
-    for i, params in enumerate(proposals, start=first):
-        try:
-            strategy.tell(params, done[i].value)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"{path}: trial {i} cannot be told: {error}") from None
-
-
-def _check_replay(path: Path, r: int, proposals: list, rd) -> None:
-    """A round asked again must propose what is stored."""
-    if len(proposals) != rd.size:
-        raise ValueError(
-            f"{path}: replaying round {r}, the strategy proposed {len(proposals)} "
-            f"points instead of {rd.size}; was it built with other settings?"
-        )
-    for i, params in enumerate(proposals, start=rd.first):
-        stored = rd.done[i].params if i in rd.done else None
-        if rd.proposals is not None:
-            stored = rd.proposals[i - rd.first]
-        if stored is not None and not _same(params, stored):
-            raise ValueError(
-                f"{path}: replaying trial {i}, the strategy proposed {params} instead "
-                f"of the stored {stored}: a different seed or settings?"
-            )
-
-
-def _same(params: dict, stored: dict) -> bool:
-    """Equal, floats to a relative 1e-9: a replayed proposal is the stored one.
-
-    Another BLAS code path, CPU or library version may change the last digits
-    of what a model computes (the 12th was seen, between two OpenBLAS kernels
-    of one machine); another seed or setting changes the first ones.
-    """
-    if params.keys() != stored.keys():
-        return False
-    return all(
-        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-        if type(a) is float and type(b) is float
-        else (type(a) is bool) == (type(b) is bool) and a == b
-        for a, b in ((params[k], stored[k]) for k in params)
-    )
-
-
 # ---------------------------------------------------------------- the loop
-
-
-def _batch_size(strategy) -> int:
-    size = getattr(strategy, "batch_size", 1)
-    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-        raise ValueError(
-            f"run: strategy.batch_size must be a positive int, got {size!r}"
-        )
-    return int(size)
 
 
 def _check_metadata(metadata) -> dict:
@@ -375,26 +97,40 @@ def _check_args(objective, strategy, n_trials, executor, storage, progress) -> N
         )
     if not isinstance(progress, bool):
         raise TypeError(f"run: progress must be True or False, got {progress!r}")
-    _batch_size(strategy)
+    batch_size(strategy)
 
 
-def _play_round(objective, strategy, pending, trials, executor, log, bar):
+@dataclasses.dataclass
+class _Search:
+    """What every round of one :func:`run` shares."""
+
+    objective: object
+    strategy: object
+    executor: object
+    log: object  # search.storage.Log or None
+    bar: Progress | None
+    trials: dict = dataclasses.field(default_factory=dict)  # index -> Trial
+
+
+def _play_round(search: _Search, pending: tuple) -> None:
     """Evaluate the round's trials that have no result, record them, tell them all.
 
     ``pending`` is ``(r, first index, proposals)``; the objective gets copies.
     """
     r, first, proposals = pending
+    trials = search.trials
     todo = {i: p for i, p in enumerate(proposals, start=first) if i not in trials}
     copies = {i: dict(p) for i, p in todo.items()}
-    for i, (value, status, message, seconds) in _outcomes(objective, copies, executor):
+    for i, outcome in outcomes(search.objective, copies, search.executor):
+        value, status, message, seconds = outcome
         trial = Trial(i, todo[i], value, status, seconds, message, r)
-        if log is not None:
-            log.write(trial.to_dict())
+        if search.log is not None:
+            search.log.write(trial.to_dict())
         trials[i] = trial
-        if bar is not None:
-            bar.update(value if status == "ok" else math.inf)
+        if search.bar is not None:
+            search.bar.update(value if status == "ok" else math.inf)
     for i, params in enumerate(proposals, start=first):
-        strategy.tell(params, trials[i].value)
+        search.strategy.tell(params, trials[i].value)
 
 
 def run(
@@ -420,7 +156,8 @@ def run(
     ----------
     objective : callable
         ``objective(params) -> float``; optionally ``objective.batch(list of
-        params) -> (n,)`` and ``objective.test_score(params) -> float``.
+        params) -> (n,)``, and ``objective.test_score(params) -> float`` with
+        ``objective.has_test`` (false: no test data, no score).
     strategy : Strategy
         Has ``ask(n) -> list of dict``, ``tell(params, value)`` and
         ``batch_size`` (1 if absent); optionally ``state_dict()`` and
@@ -482,37 +219,43 @@ def run(
     """
     _check_args(objective, strategy, n_trials, executor, storage, progress)
     metadata = _check_metadata(metadata)
-    trials, log, pending = {}, None, None  # trials: index -> Trial
-    r = first = 0  # the next round and the next trial index
+    search = _Search(objective, strategy, executor, log=None, bar=None)
+    pending, r, first = None, 0, 0  # the next round and the next trial index
     if storage is not None:
         _check_fresh(strategy)
-        log, pending, r, first = _resume(
-            Path(storage), strategy, trials, metadata, n_trials
+        search.log, pending, r, first = resume(
+            Path(storage), strategy, search.trials, metadata, n_trials
         )
-    bar = None
     if progress:
-        best = SearchResult(list(trials.values())).best
-        bar = Progress(n_trials, len(trials), math.inf if best is None else best.value)
+        best = SearchResult(list(search.trials.values())).best
+        best_value = math.inf if best is None else best.value
+        search.bar = Progress(n_trials, len(search.trials), best_value)
     try:
-        if pending is not None and len(trials) < n_trials:
-            _play_round(objective, strategy, pending, trials, executor, log, bar)
-        while len(trials) < n_trials:
-            proposals = strategy.ask(min(_batch_size(strategy), n_trials - len(trials)))
-            if not proposals:
-                break
-            if log is not None:
-                state = _state(strategy)
-                log.write({"round": r, "proposals": proposals, "state": state})
-            round_ = (r, first, proposals)
-            _play_round(objective, strategy, round_, trials, executor, log, bar)
-            r, first = r + 1, first + len(proposals)
+        if pending is not None and len(search.trials) < n_trials:
+            _play_round(search, pending)
+        _play_rounds(search, n_trials, r, first)
     finally:
-        if log is not None:
-            log.close()
-        if bar is not None:
-            bar.close()
+        if search.log is not None:
+            search.log.close()
+        if search.bar is not None:
+            search.bar.close()
+    trials = search.trials
     result = SearchResult([trials[i] for i in sorted(trials)], metadata=metadata)
     return dataclasses.replace(result, test_score=_test_score(objective, result.best))
+
+
+def _play_rounds(search: _Search, n_trials: int, r: int, first: int) -> None:
+    """Ask, store, evaluate and tell round ``r`` on, until ``n_trials`` have finished."""
+    strategy, trials = search.strategy, search.trials
+    while len(trials) < n_trials:
+        proposals = strategy.ask(min(batch_size(strategy), n_trials - len(trials)))
+        if not proposals:
+            break  # a grid is exhausted
+        if search.log is not None:
+            row = {"round": r, "proposals": proposals, "state": state(strategy)}
+            search.log.write(row)
+        _play_round(search, (r, first, proposals))
+        r, first = r + 1, first + len(proposals)
 
 
 def _check_fresh(strategy) -> None:
@@ -532,20 +275,21 @@ def _check_fresh(strategy) -> None:
 def _test_score(objective, best: Trial | None) -> float | None:
     """The test score of the best hyperparameters, if the objective has a test split.
 
-    An objective without test data says so with ``objective.test = None``
-    (as :class:`~search.objective.TrainedLoss` does). If computing the score
-    raises, the search's trials are kept: the score is ``None``, with a warning.
+    An objective with ``test_score`` says whether it holds test data with
+    ``objective.has_test`` (as :class:`~search.objective.TrainedLoss` does;
+    assumed true if absent). If computing the score raises, the search's
+    trials are kept: the score is ``None``, with a warning.
     """
     if best is None or not callable(getattr(objective, "test_score", None)):
         return None
-    if getattr(objective, "test", True) is None:
+    if not getattr(objective, "has_test", True):
         return None
     try:
         return float(objective.test_score(dict(best.params)))
     except Exception as error:  # the trials must survive a failing test score
         warnings.warn(
             f"run: the test score of the best trial could not be computed "
-            f"({_failure(error)[2]}); test_score is None, the trials are kept",
+            f"({failure(error)[2]}); test_score is None, the trials are kept",
             stacklevel=3,
         )
         return None

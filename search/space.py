@@ -88,17 +88,32 @@ def _check_range(owner: str, low, high, log):
     return low, high, bool(log)
 
 
-def _position(v, a: float, b: float, log: bool):
-    """The position ``u`` of ``v`` in ``[a, b]``, warped by ``log`` (array or scalar)."""
+def warp(v, a: float, b: float, log: bool):
+    """The position of ``v`` on the line through ``[a, b]``: ``a -> 0``, ``b -> 1``.
+
+    By order of magnitude if ``log``; continuous, not clipped (array or scalar)::
+
+        u = (w(v) - w(a)) / (w(b) - w(a)),   w = log if log else identity
+    """
     w, wa, wb = (np.log(v), np.log(a), np.log(b)) if log else (v, a, b)
-    return np.clip((w - wa) / (wb - wa), 0.0, 1.0)
+    return (w - wa) / (wb - wa)
+
+
+def unwarp(u, a: float, b: float, log: bool):
+    """Inverse of :func:`warp`: the point at position ``u`` (continuous, not clipped)."""
+    wa, wb = (np.log(a), np.log(b)) if log else (a, b)
+    w = wa + u * (wb - wa)
+    return np.exp(w) if log else w
+
+
+def _position(v, a: float, b: float, log: bool):
+    """The position ``u`` of ``v`` in ``[a, b]``, warped by ``log``, clipped to ``[0, 1]``."""
+    return np.clip(warp(v, a, b, log), 0.0, 1.0)
 
 
 def _inverse(u, a: float, b: float, log: bool):
     """The point at position ``u`` of ``[a, b]`` (array or scalar); the ends are exact."""
-    wa, wb = (np.log(a), np.log(b)) if log else (a, b)
-    w = wa + u * (wb - wa)
-    v = np.clip(np.exp(w) if log else w, a, b)
+    v = np.clip(unwarp(u, a, b, log), a, b)
     # exp(log(a)) may differ from a by an ulp: pin the ends to the bounds.
     return np.where(u <= 0, a, np.where(u >= 1, b, v))
 

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from search.evaluation import outcomes as _outcomes
 from search.pool import worker_pool
-from search.runner import _outcomes, run
+from search.runner import run
 from tests._search_helpers import Adaptive, flaky, key
 from tests.test_search_cli_search import hpo_command, trial_lines, trial_lines_or_none
 

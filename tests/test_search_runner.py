@@ -439,7 +439,7 @@ def test_to_csv_columns_and_rows(tmp_path):
 class WithTest:
     """An objective with a test split: test_score is 10x the value."""
 
-    test = "held out"
+    has_test = True
 
     def __call__(self, params):
         return bowl(params)
@@ -452,7 +452,7 @@ def test_test_score_of_the_best():
     result = run(WithTest(), Adaptive(seed=0), 5)
     assert result.test_score == 10 * bowl(result.best.params)
     objective = WithTest()
-    objective.test = None  # declares: no test data
+    objective.has_test = False  # declares: no test data
     assert run(objective, Adaptive(seed=0), 5).test_score is None
 
 

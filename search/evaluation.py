@@ -1,0 +1,116 @@
+"""Evaluating trials: one, a batch, or many on an executor; every outcome a result.
+
+Each trial ends with a status: ``"ok"`` (a finite number), ``"diverged"`` (a
+non-finite number, recorded as ``inf``) or ``"failed"`` (the objective raised,
+or returned something that is not a number; value ``nan``, message
+``"ExceptionType: text"``). ``seconds`` is its wall time, measured where it
+ran (queueing on an executor not included); the trials of a batch share the
+batch's time evenly. Nothing here raises for a trial: an error of the
+objective is the trial's result. :func:`outcomes` is what
+:func:`search.runner.run` calls.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import math
+import numbers
+import time
+
+import numpy as np
+
+
+def _classify(raw) -> tuple[float, str, str]:
+    """(value, status, message) of what the objective returned.
+
+    A real number (not a bool, not a string that looks like one): ``ok`` if
+    finite, else ``diverged``. Anything else raises ``TypeError``: a failure.
+    """
+    number = isinstance(raw, numbers.Real) or (
+        isinstance(raw, np.ndarray) and raw.ndim == 0 and raw.dtype.kind in "iuf"
+    )
+    if not number or isinstance(raw, bool | np.bool_):
+        raise TypeError(f"the objective returned {raw!r}, not a number")
+    value = float(raw)
+    if math.isfinite(value):
+        return value, "ok", ""
+    return math.inf, "diverged", f"objective returned {value!r}"
+
+
+def failure(error: BaseException) -> tuple[float, str, str]:
+    """(nan, "failed", "ExceptionType: text"), even if the text cannot be made."""
+    try:
+        text = str(error)
+    except Exception:  # an exception whose __str__ raises
+        text = "(its message could not be printed)"
+    return math.nan, "failed", f"{type(error).__name__}: {text}"
+
+
+def _evaluate(objective, params: dict) -> tuple[float, str, str, float]:
+    """Evaluate one trial: ``(value, status, message, seconds)``; never raises.
+
+    A module-level function, so a process pool or a Dask cluster can pickle it.
+    """
+    start = time.perf_counter()
+    try:
+        outcome = _classify(objective(params))
+    except Exception as error:  # any error of the objective is the trial's result
+        outcome = failure(error)
+    return (*outcome, time.perf_counter() - start)
+
+
+def _evaluate_batch(objective, proposals: list) -> list:
+    """Outcomes of one ``objective.batch`` call; each trial alone if it raises."""
+    start = time.perf_counter()
+    try:
+        values = np.asarray(objective.batch(proposals))
+        if values.shape != (len(proposals),) or values.dtype.kind not in "iuf":
+            raise ValueError(f"batch returned {values!r}, not {len(proposals)} numbers")
+    except Exception:
+        # One bad trial (or a batch that cannot be formed) must not sink the
+        # others: fall back to one evaluation per trial, each with its own status.
+        return [_evaluate(objective, params) for params in proposals]
+    seconds = (time.perf_counter() - start) / len(proposals)
+    return [(*_classify(float(v)), seconds) for v in values]
+
+
+def outcomes(objective, proposals: dict, executor):
+    """Yield ``(index, outcome)`` for ``proposals`` (index -> params) as each finishes.
+
+    With an executor they come in completion order; an error of the executor
+    itself (a broken pool, an objective that cannot be pickled) is not a
+    trial's result: it cancels the round's other futures and propagates.
+    Ctrl-C (``KeyboardInterrupt``) while waiting cancels the pending futures,
+    yields the trials that finished meanwhile (so the caller stores them),
+    then propagates; the running trials are not waited for.
+    """
+    if executor is not None:
+        futures = {
+            executor.submit(_evaluate, objective, p): i for i, p in proposals.items()
+        }
+        waiting = set(futures)
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                waiting.discard(future)
+                yield futures[future], future.result()
+        except KeyboardInterrupt:
+            for future in waiting:
+                future.cancel()
+            # A worker hit by the same Ctrl-C ends with KeyboardInterrupt: no result.
+            finished = [
+                f
+                for f in waiting
+                if f.done() and not f.cancelled() and f.exception() is None
+            ]
+            for future in sorted(finished, key=futures.get):
+                yield futures[future], future.result()
+            raise
+        finally:
+            for future in futures:
+                future.cancel()
+    elif callable(getattr(objective, "batch", None)):
+        outcomes = _evaluate_batch(objective, list(proposals.values()))
+        yield from zip(proposals, outcomes, strict=True)
+    else:
+        for i, params in proposals.items():
+            yield i, _evaluate(objective, params)

@@ -1,0 +1,184 @@
+"""Resuming a search from its storage file: check the file is this search's, replay it.
+
+A strategy with ``state_dict``/``load_state_dict`` (every strategy here) is
+told the stored results and given back the state stored with the last round:
+no stored round is asked again. Any other strategy is asked each stored round
+again, and its proposals must equal the stored ones (to a relative 1e-9 for
+floats, see :func:`same`). Nothing is written before the file was read,
+checked against this search and replayed (:func:`resume`), so a file of
+another search, or one this project did not write, is left as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from pathlib import Path
+
+from search import storage as log_file
+from search.space import to_unit
+
+
+def state(strategy):
+    """The strategy's ``state_dict()`` as stored (through JSON), or ``None``."""
+    if not callable(getattr(strategy, "load_state_dict", None)):
+        return None
+    return json.loads(json.dumps(strategy.state_dict(), allow_nan=False))
+
+
+def resume(path: Path, strategy, trials: dict, metadata: dict, n_trials: int):
+    """Read the storage file and replay it into ``strategy`` and ``trials``.
+
+    Returns ``(log, pending, next round, next index)``: the open log, locked
+    (``None`` when there is nothing to write: the file is only read); the
+    last round ``(r, first index, proposals)`` if some of its trials have no
+    result (else ``None``). Nothing is written before the file was read,
+    checked against this search and replayed, so a file of another search,
+    or one this project did not write, is left as it was.
+    """
+    initial = state(strategy)
+    new = log_file.header(strategy, batch_size(strategy), metadata, initial)
+    stored = log_file.read(path, log_file.json_line(new))
+    if stored.header is not None:
+        _check_header(path, stored.header, new)
+    pending = _replay(path, stored.rounds, strategy, trials, initial is not None)
+    log = None
+    if stored.header is None or len(stored.trials) < n_trials:
+        log = log_file.Log(path, stored, new)  # locked; the file is still as read
+    log_file.warn_cut(path, stored, overwritten=log is not None)
+    last = stored.rounds[-1] if stored.rounds else None
+    r, first = (0, 0) if last is None else (len(stored.rounds), last.first + last.size)
+    return log, pending, r, first
+
+
+def _check_header(path: Path, stored: dict, new: dict) -> None:
+    """The file's header must be this search's: space, strategy, settings, seed."""
+    if stored.get("space") != new["space"]:
+        diff = _diff(stored.get("space"), new["space"])
+        raise ValueError(f"{path} was written for another search space ({diff})")
+    if stored.get("strategy") != new["strategy"]:
+        raise ValueError(
+            f"{path} was written by {stored.get('strategy')}, not by {new['strategy']}"
+        )
+    if stored.get("batch_size") != new["batch_size"]:
+        raise ValueError(
+            f"{path} was written for another search: {stored.get('batch_size')} "
+            f"proposals per round (the strategy's batch_size; hpo search: "
+            f"--workers for Bayesian search), now {new['batch_size']}"
+        )
+    if stored.get("metadata", {}) != new["metadata"]:  # version 1: no metadata
+        diff = _diff(stored.get("metadata", {}), new["metadata"])
+        raise ValueError(
+            f"{path} was written for another search: other metadata ({diff})"
+        )
+    initial = stored.get("initial_state")
+    if None not in (initial, new["initial_state"]) and initial != new["initial_state"]:
+        raise ValueError(
+            f"{path} was written for another search: {new['strategy']} starts from "
+            "another state (a different seed or settings?)"
+        )
+
+
+def _diff(stored, current) -> str:
+    """``'steps': file 200, now 100; ...``: the keys where two dicts differ."""
+    stored = stored if isinstance(stored, dict) else {}
+    names = list(dict.fromkeys([*stored, *current]))
+    return "; ".join(
+        f"{n!r}: file {stored.get(n)}, now {current.get(n)}"
+        for n in names
+        if stored.get(n) != current.get(n)
+    )
+
+
+def _replay(path: Path, rounds: list, strategy, trials: dict, stateful: bool):
+    """Bring ``strategy`` and ``trials`` to where the stored rounds left them.
+
+    Told, and restored to the last round's stored state, when the strategy
+    can be (``stateful``: it has ``state_dict``); else asked each round again.
+    Returns the pending last round ``(r, first index, proposals)`` or ``None``
+    (only the last round can be incomplete: :mod:`search.storage` checks it).
+    """
+    if stateful and all(rd.state is not None for rd in rounds):
+        for rd in rounds:
+            _check_points(path, strategy.space, rd)
+            trials.update(rd.done)
+            if rd.complete:
+                _tell(path, strategy, rd.first, rd.proposals, rd.done)
+        if not rounds:
+            return None
+        last = rounds[-1]
+        strategy.load_state_dict(last.state)
+        return None if last.complete else (len(rounds) - 1, last.first, last.proposals)
+    for r, rd in enumerate(rounds):
+        proposals = strategy.ask(rd.size)
+        _check_replay(path, r, proposals, rd)
+        trials.update(rd.done)
+        if not rd.complete:
+            return r, rd.first, proposals
+        _tell(path, strategy, rd.first, proposals, rd.done)
+    return None
+
+
+def _check_points(path: Path, space: dict, rd) -> None:
+    """Every stored proposal of a round must be a point of the space."""
+    for i, params in enumerate(rd.proposals, start=rd.first):
+        try:
+            to_unit(space, params)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"{path}: trial {i} is not a point of the space: {error}"
+            ) from None
+
+
+def _tell(path: Path, strategy, first: int, proposals: list, done: dict) -> None:
+    for i, params in enumerate(proposals, start=first):
+        try:
+            strategy.tell(params, done[i].value)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path}: trial {i} cannot be told: {error}") from None
+
+
+def _check_replay(path: Path, r: int, proposals: list, rd) -> None:
+    """A round asked again must propose what is stored."""
+    if len(proposals) != rd.size:
+        raise ValueError(
+            f"{path}: replaying round {r}, the strategy proposed {len(proposals)} "
+            f"points instead of {rd.size}; was it built with other settings?"
+        )
+    for i, params in enumerate(proposals, start=rd.first):
+        stored = rd.done[i].params if i in rd.done else None
+        if rd.proposals is not None:
+            stored = rd.proposals[i - rd.first]
+        if stored is not None and not same(params, stored):
+            raise ValueError(
+                f"{path}: replaying trial {i}, the strategy proposed {params} instead "
+                f"of the stored {stored}: a different seed or settings?"
+            )
+
+
+def same(params: dict, stored: dict) -> bool:
+    """Equal, floats to a relative 1e-9: a replayed proposal is the stored one.
+
+    Another BLAS code path, CPU or library version may change the last digits
+    of what a model computes (the 12th was seen, between two OpenBLAS kernels
+    of one machine); another seed or setting changes the first ones.
+    """
+    if params.keys() != stored.keys():
+        return False
+    return all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        if type(a) is float and type(b) is float
+        else (type(a) is bool) == (type(b) is bool) and a == b
+        for a, b in ((params[k], stored[k]) for k in params)
+    )
+
+
+def batch_size(strategy) -> int:
+    """The strategy's proposals per round: ``strategy.batch_size`` (1 if absent), checked."""
+    size = getattr(strategy, "batch_size", 1)
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+        raise ValueError(
+            f"run: strategy.batch_size must be a positive int, got {size!r}"
+        )
+    return int(size)
