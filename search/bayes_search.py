@@ -11,15 +11,10 @@ Each ``ask`` after the initial design:
    L-BFGS-B, using the gradients of the posterior and of log-EI;
 4. proposes the best-scoring candidate not asked or told before.
 
-The encoding (what the GP sees). Each ``Real`` or ``Integer`` dimension is one
-coordinate, its position ``u`` in ``[0, 1]`` (log-warped where asked, see
-:mod:`search.space`). A ``Categorical`` with ``c`` choices is ``c``
-coordinates, one-hot: the distance between two choices is the same for every
-pair, so the GP does not invent an order among them. A candidate anywhere in
-the encoded cube is *snapped* to a feasible point before it is scored: an
-integer's coordinate to the nearest integer's position (the centre of its
-cell), a categorical block to the one-hot vector of its largest entry
-(argmax). So every score is the score of a point that can be proposed.
+The encoding (what the GP sees) is :class:`search.encoding.Encoding`: a
+position in ``[0, 1]`` for each ``Real`` and ``Integer``, a one-hot block for
+each ``Categorical``. Every candidate is snapped to a feasible point before it
+is scored, so every score is the score of a point that can be proposed.
 Polishing moves the ``Real`` and ``Integer`` coordinates (integers are
 snapped after); a candidate's categorical block is held fixed, since a
 relaxed one-hot vector between two choices means nothing to the objective
@@ -60,19 +55,16 @@ import math
 
 import numpy as np
 
+from search import _checks
 from search.acquisition import log_expected_improvement
+from search.encoding import Encoding
 from search.gp import GaussianProcess
-from search.space import Categorical, Integer, from_unit, param_key
-from search.strategy import Strategy, check_count
+from search.space import MAX_ENUMERATE, all_units, from_unit, param_key, size, to_unit
+from search.strategy import Strategy
 
 # SciPy is imported inside the functions that use it (it takes 0.3 to 0.7 s):
 # `import search` and `hpo --help` stay fast until a model is fitted.
 
-# Integers with at most this many values are snapped exactly when scored;
-# wider ones are nearly continuous and are only rounded when proposed.
-MAX_SNAP = 4096
-# Size up to which an all-discrete space is enumerated instead of sampled.
-MAX_ENUMERATE = 4096
 TINY = np.finfo(float).tiny
 # Perturbed copies of the best results among the candidates: N_LOCAL around
 # each of the N_TOP best, Gaussian with these standard deviations in turn.
@@ -153,7 +145,7 @@ class BayesSearch(Strategy):
         self.n_initial = (
             max(5, 2 * k)
             if n_initial is None
-            else check_count(owner, "n_initial", n_initial)
+            else _checks.integer(owner, "n_initial", n_initial, low=1)
         )
         if log_transform not in (True, False, "auto"):
             raise ValueError(
@@ -164,12 +156,15 @@ class BayesSearch(Strategy):
             log_transform
         ]
         self._kind = self._kinds[0]
-        self.n_candidates = check_count(owner, "n_candidates", n_candidates)
-        self.n_polish = check_count(owner, "n_polish", n_polish, low=0)
-        self._layout()
+        self.n_candidates = _checks.integer(owner, "n_candidates", n_candidates, low=1)
+        self.n_polish = _checks.integer(owner, "n_polish", n_polish, low=0)
+        self.encoding = Encoding(self.space)
+        self._width = self.encoding.width  # K, the GP's input dimension
+        self._finite_size = size(self.space)
+        self._all = None  # every point of a finite space, encoded, when needed
         self._sobol = qmc.Sobol(k, scramble=True, seed=_draw_seed(self.rng))
         self.gp = GaussianProcess(
-            n_restarts=check_count(owner, "n_restarts", n_restarts, low=0),
+            n_restarts=_checks.integer(owner, "n_restarts", n_restarts, low=0),
             seed=self.rng,
         )
         self._X, self._y = [], []  # encodings (K,) and values of the finite results
@@ -180,62 +175,17 @@ class BayesSearch(Strategy):
 
     # ------------------------------------------------------------- encoding
 
-    def _layout(self):
-        """Columns of each dimension in the encoding, and the snapping tables."""
-        self._cols, self._centers, start = [], {}, 0
-        self._finite_size = 1
-        categorical = []
-        for dim in self.space.values():
-            width = len(dim.choices) if isinstance(dim, Categorical) else 1
-            self._cols.append(slice(start, start + width))
-            categorical += [isinstance(dim, Categorical)] * width
-            if isinstance(dim, Integer):
-                size = dim.high - dim.low + 1
-                if size <= MAX_SNAP:
-                    values = range(dim.low, dim.high + 1)
-                    self._centers[start] = np.array([dim.to_unit(v) for v in values])
-                self._finite_size *= size
-            elif isinstance(dim, Categorical):
-                self._finite_size *= width
-            else:
-                self._finite_size = math.inf
-            start += width
-        self._width = start  # K, the GP's input dimension
-        self._categorical = np.array(categorical)  # (K,) one-hot columns
-
     def encode(self, params) -> np.ndarray:
-        """The GP input ``(K,)`` of ``params``: positions, and one-hot blocks for categoricals."""
-        e = np.zeros(self._width)
-        for (name, dim), cols in zip(self.space.items(), self._cols, strict=True):
-            u = dim.to_unit(params[name])
-            if isinstance(dim, Categorical):
-                e[cols.start + int(u * len(dim.choices))] = 1.0  # u = (i + 0.5) / c
-            else:
-                e[cols.start] = u
-        return e
+        """The GP input ``(K,)`` of ``params`` (:class:`search.encoding.Encoding`)."""
+        return self.encoding.encode(to_unit(self.space, params)[None])[0]
 
     def decode(self, e) -> dict:
         """The params dict of an encoding ``(K,)`` (categorical block by argmax)."""
-        u = [
-            (np.argmax(e[cols]) + 0.5) / len(dim.choices)
-            if isinstance(dim, Categorical)
-            else e[cols.start]
-            for dim, cols in zip(self.space.values(), self._cols, strict=True)
-        ]
-        return from_unit(self.space, u)
+        return from_unit(self.space, self.encoding.decode(np.asarray(e)[None])[0])
 
     def snap(self, E) -> np.ndarray:
-        """Snap encodings ``(m, K)`` to feasible points: integers to cell centres, one-hot by argmax."""
-        E = np.clip(E, 0.0, 1.0)
-        for dim, cols in zip(self.space.values(), self._cols, strict=True):
-            if isinstance(dim, Categorical):
-                block = E[:, cols]  # (m, c)
-                E[:, cols] = np.arange(block.shape[1]) == block.argmax(axis=1)[:, None]
-            elif cols.start in self._centers:
-                centers = self._centers[cols.start]
-                i = np.searchsorted((centers[1:] + centers[:-1]) / 2, E[:, cols.start])
-                E[:, cols.start] = centers[i]
-        return E
+        """Snap encodings ``(m, K)`` to feasible points (:meth:`search.encoding.Encoding.snap`)."""
+        return self.encoding.snap(E)
 
     # ------------------------------------------------------------ ask / tell
 
@@ -315,17 +265,10 @@ class BayesSearch(Strategy):
         return None
 
     def _all_points(self) -> np.ndarray:
-        """Every point of a finite space, encoded: ``(size, K)``."""
-        axes = []
-        for dim in self.space.values():
-            if isinstance(dim, Categorical):
-                axes.append(np.eye(len(dim.choices)))
-            else:
-                axes.append(
-                    np.array([[dim.to_unit(v)] for v in range(dim.low, dim.high + 1)])
-                )
-        grids = np.meshgrid(*[np.arange(len(a)) for a in axes], indexing="ij")
-        return np.hstack([a[g.ravel()] for a, g in zip(axes, grids, strict=True)])
+        """Every point of a finite space, encoded: ``(size, K)`` (listed once)."""
+        if self._all is None:
+            self._all = self.encoding.encode(all_units(self.space))
+        return self._all
 
     # ----------------------------------------------------------------- model
 
@@ -421,8 +364,8 @@ class BayesSearch(Strategy):
         sobol = order[order < self.n_candidates]  # the first rows are Sobol points
         X0 = E[np.union1d(order[: self.n_polish], sobol[: self.n_polish])]  # (p, K)
         # categorical columns stay put: their bounds are their values
-        low = np.where(self._categorical, X0, 0.0).ravel()
-        high = np.where(self._categorical, X0, 1.0).ravel()
+        low = np.where(self.encoding.categorical, X0, 0.0).ravel()
+        high = np.where(self.encoding.categorical, X0, 1.0).ravel()
 
         def negative(x):
             X = x.reshape(X0.shape)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from optim import OPTIMIZERS, Optimizer, minimize
+from search import _checks
 from surfaces import LinearRegression, Surface, kfold
 
 
@@ -154,9 +155,13 @@ class TrainedLoss:
             )
         self.train = train
         regression = isinstance(train, LinearRegression)
-        self.seed = _integer("seed", seed, low=0)
-        self.steps = _integer("steps", steps, low=0)
-        self.folds = None if folds is None else _integer("folds", folds, low=2)
+        self.seed = _checks.integer("TrainedLoss", "seed", seed, low=0)
+        self.steps = _checks.integer("TrainedLoss", "steps", steps, low=0)
+        self.folds = (
+            None
+            if folds is None
+            else _checks.integer("TrainedLoss", "folds", folds, low=2)
+        )
         self.val = _held_out("val", val, train)
         self.test = _held_out("test", test, train)
         if regression and val is None and folds is None:
@@ -406,12 +411,12 @@ class TrainedLoss:
                 raise TypeError(f"{who}: {name} must be a number, got {value!r}")
             return float(value)
         if name == "steps":
-            return _integer("steps", value, low=0, who=who)
+            return _checks.integer(who, "steps", value, low=0)
         if name == "batch_size":
             if value is None:  # full batch, as when batch_size is absent
                 return None
             rows = min(train.n for train, _ in self._problems)
-            return _integer("batch_size", value, low=1, high=rows, who=who)
+            return _checks.integer(who, "batch_size", value, low=1, high=rows)
         if not isinstance(value, bool | np.bool_):  # a structural switch
             raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
         return bool(value)
@@ -484,16 +489,6 @@ def _optimizer_class(optimizer) -> type:
         f"TrainedLoss: optimizer must be an optimizer class (e.g. optim.Adam, not "
         f"an instance: put its values in fixed) or a name, got {optimizer!r}"
     )
-
-
-def _integer(name, value, low, high=None, who="TrainedLoss") -> int:
-    """Check an integer argument in ``[low, high]``."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{who}: {name} must be an integer, got {value!r}")
-    if value < low or high is not None and value > high:
-        bounds = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{who}: {name} must be {bounds}, got {value!r}")
-    return int(value)
 
 
 def _held_out(name, data, train):

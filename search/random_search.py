@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-import math
-
-from search.space import Categorical, Integer, sample
+from search.space import MAX_ENUMERATE, all_points, param_key, sample, size
 from search.strategy import Strategy
 
 # Draws per requested point before RandomSearch stops relying on luck.
 MAX_TRIES = 100
-# Largest all-discrete space whose unseen points are listed as a last resort.
-MAX_ENUMERATE = 10**5
 
 
 class RandomSearch(Strategy):
@@ -103,15 +98,8 @@ class RandomSearch(Strategy):
     def _unseen(self) -> list[tuple]:
         """Keys of the unseen points of a small all-discrete space (``[]`` otherwise)."""
         if self._rest is None:  # listed once, at the first fallback, in grid order
-            axes = [_values(dim) for dim in self.space.values()]
-            small = None not in axes and math.prod(map(len, axes)) <= MAX_ENUMERATE
-            self._rest = list(itertools.product(*axes)) if small else []
+            small = size(self.space) <= MAX_ENUMERATE
+            points = all_points(self.space) if small else []
+            self._rest = [param_key(self.space, p) for p in points]
         self._rest = [key for key in self._rest if key not in self.seen]
         return self._rest
-
-
-def _values(dim):
-    """All values of a discrete dimension; ``None`` for a Real."""
-    if isinstance(dim, Categorical):
-        return dim.choices
-    return range(dim.low, dim.high + 1) if isinstance(dim, Integer) else None

@@ -1,380 +1,51 @@
-"""Search spaces: ``Real``, ``Integer`` and ``Categorical`` dimensions and the unit cube.
+"""Search spaces: a dict ``name -> dimension``, and the unit cube ``[0, 1]^k``.
 
-A space is a dict ``name -> dimension``; its insertion order is the order of
-the coordinates. Every strategy works in the unit cube ``[0, 1]^k`` (``k``
-dimensions, one coordinate each) and maps points back through ``from_unit``.
-
-Symbols: ``v`` a value of a dimension, ``u`` its position in ``[0, 1]``,
-``w`` the warp (``log`` if ``log=True``, the identity otherwise), ``[a, b]``
-the interval that is mapped onto ``[0, 1]``::
-
-    u = (w(v) - w(a)) / (w(b) - w(a))          (to_unit)
-    v = w^-1(w(a) + u * (w(b) - w(a)))         (from_unit)
-
-``Real`` maps ``[a, b] = [low, high]``. ``Integer`` maps ``[low - 0.5,
-high + 0.5]`` and rounds, so every integer owns a cell of the same width in
-the warped space. ``Categorical`` with ``n`` choices gives choice ``i`` the
-cell ``[i / n, (i + 1) / n)`` and the position ``(i + 0.5) / n``.
-
-The log warp makes a scale parameter such as a learning rate uniform in its
-order of magnitude: ``Real(1e-4, 1.0, log=True)`` spends as much of ``[0, 1]``
-on ``[1e-4, 1e-3]`` as on ``[0.1, 1]``.
+A space is a dict of :mod:`search.dimensions` (``Real``, ``Integer``,
+``Categorical``); its insertion order is the order of the coordinates. Every
+strategy works in the unit cube ``[0, 1]^k`` (``k`` dimensions, one
+coordinate each) and maps points back through :func:`from_unit`. A space of
+``Integer`` and ``Categorical`` dimensions only is finite: :func:`size`
+counts its points and :func:`all_points` lists them (the one enumeration the
+strategies share, up to ``MAX_ENUMERATE`` points).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
-import numbers
 
 import numpy as np
 
-# Integer bounds are kept within +-2**40 so that an integer, mapped to a float64
-# position in [0, 1] and back, lands within 0.5 of itself (a round trip's
-# error is a few ulp of the bound, with a log factor under the log warp).
-MAX_INT = 2**40
-
-
-def _number(owner: str, name: str, value, integer: bool = False):
-    """Check that ``value`` is a finite real number (an int if ``integer``)."""
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool | np.bool_) or not isinstance(value, kind):
-        what = "an int" if integer else "a real number"
-        raise TypeError(f"{owner}: {name} must be {what}, got {value!r}")
-    if integer:
-        if abs(int(value)) > MAX_INT:
-            raise ValueError(f"{owner}: {name} must be within +-2**40, got {value!r}")
-        return int(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
-    return float(value)
-
-
-def _unit(owner: str, u) -> float:
-    """Check that ``u`` is a number and clip it to ``[0, 1]`` (NaN is an error)."""
-    if isinstance(u, bool | np.bool_) or not isinstance(u, numbers.Real):
-        raise TypeError(f"{owner}: u must be a real number, got {u!r}")
-    if math.isnan(u):
-        raise ValueError(f"{owner}: u must not be NaN, got {u!r}")
-    return min(max(float(u), 0.0), 1.0)
-
-
-def _check_range(owner: str, low, high, log):
-    """Validate ``low < high`` and the ``log`` flag; return ``(low, high, log)``."""
-    integer = owner == "Integer"
-    low, high = (
-        _number(owner, "low", low, integer),
-        _number(owner, "high", high, integer),
-    )
-    if not isinstance(log, bool | np.bool_):
-        raise TypeError(f"{owner}: log must be True or False, got {log!r}")
-    if not low < high:
-        raise ValueError(f"{owner}: low must be < high, got low={low!r}, high={high!r}")
-    if log and low <= 0:
-        raise ValueError(f"{owner}: log=True needs low > 0, got low={low!r}")
-    a, b = (np.log(low), np.log(high)) if log else (low, high)
-    # The width of the (warped) interval must be a positive finite float, or
-    # the map to [0, 1] divides by infinity or zero.
-    if not b - a < math.inf:
-        raise ValueError(
-            f"{owner}: high - low overflows float64, got low={low!r}, high={high!r}"
-        )
-    if not b - a > 0:
-        raise ValueError(
-            f"{owner}: low and high are too close to tell apart after the log warp, "
-            f"got low={low!r}, high={high!r}"
-        )
-    return low, high, bool(log)
-
-
-def warp(v, a: float, b: float, log: bool):
-    """The position of ``v`` on the line through ``[a, b]``: ``a -> 0``, ``b -> 1``.
-
-    By order of magnitude if ``log``; continuous, not clipped (array or scalar)::
-
-        u = (w(v) - w(a)) / (w(b) - w(a)),   w = log if log else identity
-    """
-    w, wa, wb = (np.log(v), np.log(a), np.log(b)) if log else (v, a, b)
-    return (w - wa) / (wb - wa)
-
-
-def unwarp(u, a: float, b: float, log: bool):
-    """Inverse of :func:`warp`: the point at position ``u`` (continuous, not clipped)."""
-    wa, wb = (np.log(a), np.log(b)) if log else (a, b)
-    w = wa + u * (wb - wa)
-    return np.exp(w) if log else w
-
-
-def _position(v, a: float, b: float, log: bool):
-    """The position ``u`` of ``v`` in ``[a, b]``, warped by ``log``, clipped to ``[0, 1]``."""
-    return np.clip(warp(v, a, b, log), 0.0, 1.0)
-
-
-def _inverse(u, a: float, b: float, log: bool):
-    """The point at position ``u`` of ``[a, b]`` (array or scalar); the ends are exact."""
-    v = np.clip(unwarp(u, a, b, log), a, b)
-    # exp(log(a)) may differ from a by an ulp: pin the ends to the bounds.
-    return np.where(u <= 0, a, np.where(u >= 1, b, v))
-
-
-def _grid_positions(owner: str, n) -> np.ndarray:
-    """``n`` evenly spaced positions in ``[0, 1]`` with both ends; ``[0.5]`` if n == 1."""
-    if isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{owner}: n must be an int, got {n!r}")
-    if n < 1:
-        raise ValueError(f"{owner}: n must be >= 1, got {n!r}")
-    return np.array([0.5]) if n == 1 else np.linspace(0.0, 1.0, int(n))
-
-
-@dataclasses.dataclass(frozen=True)
-class Real:
-    """A real hyperparameter in ``[low, high]``, optionally log-uniform.
-
-    Parameters
-    ----------
-    low, high : float
-        Finite bounds, ``low < high`` (ints are converted to float).
-    log : bool, default False
-        Warp by ``log`` (needs ``low > 0``): positions in ``[0, 1]`` are
-        uniform in the order of magnitude.
-
-    Examples
-    --------
-    >>> lr = Real(1e-4, 1.0, log=True)
-    >>> lr.to_unit(1e-2), round(lr.from_unit(0.25), 12)
-    (0.5, 0.001)
-    >>> [round(v, 12) for v in lr.grid(5)]
-    [0.0001, 0.001, 0.01, 0.1, 1.0]
-    """
-
-    low: float
-    high: float
-    log: bool = False
-
-    def __post_init__(self):
-        low, high, log = _check_range("Real", self.low, self.high, self.log)
-        object.__setattr__(self, "low", low)
-        object.__setattr__(self, "high", high)
-        object.__setattr__(self, "log", log)
-
-    def to_unit(self, value) -> float:
-        """The position of ``value`` in ``[0, 1]``.
-
-        >>> Real(0.0, 2.0).to_unit(0.5)
-        0.25
-        """
-        v = _number("Real", "value", value)
-        if not self.low <= v <= self.high:
-            raise ValueError(
-                f"Real: value must be in [{self.low}, {self.high}], got {value!r}"
-            )
-        return float(_position(v, self.low, self.high, self.log))
-
-    def from_unit(self, u) -> float:
-        """The value at position ``u`` (clipped to ``[0, 1]``); a float in ``[low, high]``.
-
-        >>> Real(0.0, 2.0).from_unit(0.25), Real(0.0, 2.0).from_unit(7.0)
-        (0.5, 2.0)
-        """
-        return float(_inverse(_unit("Real", u), self.low, self.high, self.log))
-
-    def grid(self, n) -> list[float]:
-        """``n`` values evenly spaced in the warped space, both ends included.
-
-        ``n == 1`` gives the middle; values that coincide in float64 appear once.
-
-        >>> Real(0.0, 1.0).grid(3)
-        [0.0, 0.5, 1.0]
-        """
-        u = _grid_positions("Real", n)
-        return np.unique(_inverse(u, self.low, self.high, self.log)).tolist()
-
-    def spec(self) -> dict:
-        """A JSON-able description.
-
-        >>> Real(0.1, 1.0, log=True).spec()
-        {'type': 'real', 'low': 0.1, 'high': 1.0, 'log': True}
-        """
-        return {"type": "real", "low": self.low, "high": self.high, "log": self.log}
-
-
-@dataclasses.dataclass(frozen=True)
-class Integer:
-    """An integer hyperparameter in ``[low, high]``, optionally log-uniform.
-
-    The interval ``[low - 0.5, high + 0.5]`` is mapped onto ``[0, 1]`` (after
-    the warp) and ``from_unit`` rounds, so each integer owns an equal cell of
-    the warped space: equal widths in ``[0, 1]`` for ``log=False``, and with
-    ``log=True`` cells that shrink like ``log((i + 0.5) / (i - 0.5))``.
-
-    Parameters
-    ----------
-    low, high : int
-        Bounds, ``low < high``, within ``+-2**40``.
-    log : bool, default False
-        Warp by ``log`` (needs ``low >= 1``).
-
-    Examples
-    --------
-    >>> steps = Integer(1, 4)
-    >>> steps.to_unit(1), steps.from_unit(0.3), steps.from_unit(1.0)
-    (0.125, 2, 4)
-    >>> Integer(1, 1000, log=True).grid(4)
-    [1, 10, 100, 1000]
-    """
-
-    low: int
-    high: int
-    log: bool = False
-
-    def __post_init__(self):
-        low, high, log = _check_range("Integer", self.low, self.high, self.log)
-        object.__setattr__(self, "low", low)
-        object.__setattr__(self, "high", high)
-        object.__setattr__(self, "log", log)
-
-    def to_unit(self, value) -> float:
-        """The position of the integer ``value`` (the middle of its cell).
-
-        >>> Integer(0, 9).to_unit(0)
-        0.05
-        """
-        v = _number("Integer", "value", value, integer=True)
-        if not self.low <= v <= self.high:
-            raise ValueError(
-                f"Integer: value must be in [{self.low}, {self.high}], got {value!r}"
-            )
-        return float(_position(v, self.low - 0.5, self.high + 0.5, self.log))
-
-    def from_unit(self, u) -> int:
-        """The integer whose cell holds ``u`` (clipped to ``[0, 1]``).
-
-        >>> Integer(0, 9).from_unit(0.05), Integer(0, 9).from_unit(0.999)
-        (0, 9)
-        """
-        v = _inverse(_unit("Integer", u), self.low - 0.5, self.high + 0.5, self.log)
-        return int(np.clip(np.rint(v), self.low, self.high))
-
-    def grid(self, n) -> list[int]:
-        """The distinct integers nearest to ``n`` warped-even points of ``[low, high]``.
-
-        At most ``high - low + 1`` values, in increasing order.
-
-        >>> Integer(0, 10).grid(3), Integer(0, 2).grid(10)
-        ([0, 5, 10], [0, 1, 2])
-        """
-        u = _grid_positions("Integer", n)
-        v = np.rint(_inverse(u, self.low, self.high, self.log))
-        return np.unique(v).astype(np.int64).tolist()
-
-    def spec(self) -> dict:
-        """A JSON-able description.
-
-        >>> Integer(1, 8).spec()
-        {'type': 'integer', 'low': 1, 'high': 8, 'log': False}
-        """
-        return {"type": "integer", "low": self.low, "high": self.high, "log": self.log}
-
-
-def _choice(value):
-    """Check that a choice is a JSON scalar (str, int, finite float, bool)."""
-    if isinstance(value, np.generic):
-        value = value.item()  # np.float64(0.5) -> 0.5, np.str_("a") -> "a"
-    if not isinstance(value, str | int | float):  # bool is an int
-        raise TypeError(
-            f"Categorical: choices must be str, int, float or bool, got {value!r}"
-        )
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"Categorical: choices must be finite, got {value!r}")
-    return value
-
-
-def _same(a, b) -> bool:
-    """Equal as JSON values: ``True`` is not ``1`` (Python says they are equal)."""
-    return a == b and isinstance(a, bool) == isinstance(b, bool)
-
-
-@dataclasses.dataclass(frozen=True)
-class Categorical:
-    """A choice among ``n`` distinct JSON scalars (str, int, float, bool).
-
-    Choice ``i`` owns the cell ``[i / n, (i + 1) / n)`` of ``[0, 1]``; its
-    position is the cell's middle ``(i + 0.5) / n``.
-
-    Parameters
-    ----------
-    choices : list, tuple or 1-D array
-        Non-empty, distinct (``1``, ``1.0`` and ``True`` count as the same,
-        since they hash alike); stored as a tuple.
-
-    Examples
-    --------
-    >>> act = Categorical(["relu", "tanh"])
-    >>> act.to_unit("tanh"), act.from_unit(0.2), act.grid(99)
-    (0.75, 'relu', ['relu', 'tanh'])
-    """
-
-    choices: tuple
-
-    def __post_init__(self):
-        if isinstance(self.choices, np.ndarray) and self.choices.ndim == 1:
-            object.__setattr__(self, "choices", self.choices.tolist())
-        if not isinstance(self.choices, list | tuple):
-            raise TypeError(
-                f"Categorical: choices must be a list or tuple, got {self.choices!r}"
-            )
-        choices = tuple(_choice(c) for c in self.choices)
-        if not choices:
-            raise ValueError(
-                f"Categorical: choices must not be empty, got {self.choices!r}"
-            )
-        if len(set(choices)) < len(choices):
-            raise ValueError(
-                f"Categorical: choices must be distinct, got {self.choices!r}"
-            )
-        object.__setattr__(self, "choices", choices)
-
-    def to_unit(self, value) -> float:
-        """The middle of the cell of ``value``.
-
-        >>> Categorical(["a", "b", "c", "d"]).to_unit("a")
-        0.125
-        """
-        for i, choice in enumerate(self.choices):
-            if _same(choice, value):
-                return (i + 0.5) / len(self.choices)
-        raise ValueError(
-            f"Categorical: value must be one of {self.choices}, got {value!r}"
-        )
-
-    def from_unit(self, u):
-        """The choice whose cell holds ``u`` (clipped to ``[0, 1]``).
-
-        >>> Categorical(["a", "b"]).from_unit(0.5)
-        'b'
-        """
-        n = len(self.choices)
-        return self.choices[min(int(_unit("Categorical", u) * n), n - 1)]
-
-    def grid(self, n=None) -> list:
-        """All the choices (``n`` is ignored).
-
-        >>> Categorical([1, 2]).grid(5)
-        [1, 2]
-        """
-        return list(self.choices)
-
-    def spec(self) -> dict:
-        """A JSON-able description.
-
-        >>> Categorical(["a", True]).spec()
-        {'type': 'categorical', 'choices': ['a', True]}
-        """
-        return {"type": "categorical", "choices": list(self.choices)}
-
-
-DIMENSIONS = (Real, Integer, Categorical)
+from search import _checks
+from search.dimensions import (
+    DIMENSIONS,
+    Categorical,
+    Integer,
+    Real,
+    unwarp,
+    warp,
+)
+
+__all__ = [
+    "Categorical",
+    "Integer",
+    "Real",
+    "all_points",
+    "check_space",
+    "from_unit",
+    "grid",
+    "param_key",
+    "sample",
+    "size",
+    "space_spec",
+    "to_unit",
+    "unwarp",
+    "warp",
+]
+
+# The largest finite space that is listed point by point (RandomSearch's last
+# resort, BayesSearch's fallback): 10**5 points of a few coordinates each.
+MAX_ENUMERATE = 10**5
 
 
 def check_space(space) -> dict:
@@ -480,11 +151,8 @@ def sample(space, rng, n) -> list[dict]:
     (3, True)
     """
     space = check_space(space)
-    if isinstance(n, bool | np.bool_) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"sample: n must be an int, got {n!r}")
-    if n < 0:
-        raise ValueError(f"sample: n must be >= 0, got {n!r}")
-    u = np.random.default_rng(rng).random((int(n), len(space)))  # (n, k)
+    n = _checks.integer("sample", "n", n, low=0)
+    u = np.random.default_rng(rng).random((n, len(space)))  # (n, k)
     return [from_unit(space, row) for row in u]
 
 
@@ -542,3 +210,70 @@ def param_key(space, params) -> tuple:
     space = check_space(space)
     _check_params(space, params)
     return tuple(params[name] for name in space)
+
+
+def _values(dim) -> tuple | range | None:
+    """Every value of a discrete dimension, in order; ``None`` for a Real."""
+    if isinstance(dim, Categorical):
+        return dim.choices
+    return range(dim.low, dim.high + 1) if isinstance(dim, Integer) else None
+
+
+def size(space) -> float:
+    """The number of points of a space: ``math.inf`` if it has a ``Real``.
+
+    Examples
+    --------
+    >>> size({"k": Integer(1, 4), "opt": Categorical(["sgd", "adam"])})
+    8
+    >>> size({"lr": Real(0.0, 1.0)})
+    inf
+    """
+    axes = [_values(dim) for dim in check_space(space).values()]
+    return math.inf if None in axes else math.prod(map(len, axes))
+
+
+def _finite_axes(owner: str, space) -> list:
+    """The values of each dimension of a finite space of at most ``MAX_ENUMERATE`` points."""
+    n = size(space)
+    if n > MAX_ENUMERATE:
+        raise ValueError(
+            f"{owner}: the space must be finite with at most {MAX_ENUMERATE} "
+            f"points, got {n} points"
+        )
+    return [_values(dim) for dim in space.values()]
+
+
+def all_points(space) -> list[dict]:
+    """Every point of a finite space, in product order (the last dimension fastest).
+
+    Raises ``ValueError`` for a space with a ``Real``, or one of more than
+    ``MAX_ENUMERATE`` points.
+
+    Examples
+    --------
+    >>> all_points({"k": Integer(1, 2), "opt": Categorical(["sgd", "adam"])})
+    [{'k': 1, 'opt': 'sgd'}, {'k': 1, 'opt': 'adam'}, {'k': 2, 'opt': 'sgd'}, {'k': 2, 'opt': 'adam'}]
+    """
+    axes = _finite_axes("all_points", space)
+    return [dict(zip(space, key, strict=True)) for key in itertools.product(*axes)]
+
+
+def all_units(space) -> np.ndarray:
+    """The unit positions ``(size, k)`` of :func:`all_points`, in the same order.
+
+    Examples
+    --------
+    >>> all_units({"k": Integer(1, 2), "opt": Categorical(["sgd", "adam"])})
+    array([[0.25, 0.25],
+           [0.25, 0.75],
+           [0.75, 0.25],
+           [0.75, 0.75]])
+    """
+    axes = _finite_axes("all_units", space)
+    units = [
+        np.array([dim.to_unit(v) for v in values])
+        for dim, values in zip(space.values(), axes, strict=True)
+    ]
+    mesh = np.meshgrid(*units, indexing="ij")
+    return np.stack([m.ravel() for m in mesh], axis=-1)

@@ -20,22 +20,8 @@ import numbers
 
 import numpy as np
 
+from search import _checks
 from search.space import check_space, param_key, to_unit
-
-
-def check_count(owner: str, name: str, value, low: int = 1) -> int:
-    """Check that ``value`` is an int ``>= low`` (a count such as ``n`` or ``batch_size``).
-
-    Examples
-    --------
-    >>> check_count("RandomSearch", "n", 3)
-    3
-    """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{owner}: {name} must be an int, got {value!r}")
-    if value < low:
-        raise ValueError(f"{owner}: {name} must be >= {low}, got {value!r}")
-    return int(value)
 
 
 class Strategy:
@@ -88,26 +74,17 @@ class Strategy:
 
     def __init__(self, space, seed=None, batch_size=1):
         self.space = check_space(space)
-        # Only these three: default_rng would also take bools, lists and
-        # SeedSequences, or fail with a message that names no argument.
-        is_int = isinstance(seed, numbers.Integral) and not isinstance(
-            seed, bool | np.bool_
-        )
-        known = seed is None or is_int or isinstance(seed, np.random.Generator)
-        if not known or is_int and seed < 0:
-            raise (ValueError if known else TypeError)(
-                f"{type(self).__name__}: seed must be None, a non-negative int or "
-                f"a numpy Generator, got {seed!r}"
-            )
+        owner = type(self).__name__
+        seed = _checks.seed(owner, seed)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
-        self.batch_size = check_count(type(self).__name__, "batch_size", batch_size)
+        self.batch_size = _checks.integer(owner, "batch_size", batch_size, low=1)
         self.seen = set()
         self.history = []
 
     def check_n(self, n) -> int:
         """Validate the ``n`` of ``ask(n)``: an int ``>= 1``."""
-        return check_count(type(self).__name__, "n", n)
+        return _checks.integer(type(self).__name__, "n", n, low=1)
 
     def claim(self, params) -> bool:
         """Mark ``params`` as seen; ``True`` if it was new (so it may be proposed)."""

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from search._checks import MAX_INT
 from search.space import (
-    MAX_INT,
     Categorical,
     Integer,
     Real,
