@@ -10,26 +10,14 @@ trains many configurations in one vectorized :func:`optim.minimize` call.
 
 from __future__ import annotations
 
-import dataclasses
-import numbers
 from collections.abc import Mapping
-from typing import NamedTuple
 
 import numpy as np
 
 from optim import OPTIMIZERS, Optimizer, minimize
 from search import _checks
+from search.hyperparameters import Config, Hyperparameters
 from surfaces import LinearRegression, Surface, kfold
-
-
-class _Config(NamedTuple):
-    """One validated configuration: every hyperparameter, defaults filled in."""
-
-    numbers: tuple  # floats, in the optimizer's RANGES order
-    flags: tuple  # bools, in the optimizer's FLAGS order
-    steps: int
-    batch_size: int | None  # None: full-batch gradients
-    label: str  # names it in errors: "TrainedLoss.batch: params[3]"
 
 
 class TrainedLoss:
@@ -174,12 +162,23 @@ class TrainedLoss:
                 f"TrainedLoss: folds needs a LinearRegression train, got {train!r}"
             )
         self.x0 = _start(x0, train)
-        fields = [f.name for f in dataclasses.fields(self.optimizer)]
-        self._defaults = {f.name: f.default for f in dataclasses.fields(self.optimizer)}
-        self.names = (*fields, "steps", *(("batch_size",) if regression else ()))
         # (train, scorer) pairs whose scores are averaged; scorer None: train itself
         self._problems = self._make_problems()
-        self.fixed = self._check_fixed(fixed)
+        rows = min(t.n for t, _ in self._problems) if regression else None
+        self.hyperparameters = Hyperparameters(self.optimizer, self.steps, rows, fixed)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names a trial may set: the optimizer's fields, ``steps``, ``batch_size``.
+
+        ``batch_size`` only for linear regression.
+        """
+        return self.hyperparameters.names
+
+    @property
+    def fixed(self) -> dict:
+        """The checked values given as ``fixed``: the same for every trial."""
+        return self.hyperparameters.fixed
 
     # ------------------------------------------------------------ public
 
@@ -200,7 +199,7 @@ class TrainedLoss:
             with ``folds``) or the final loss (analytic surface); ``inf``
             if training diverged or the score overflowed.
         """
-        config = self._config(params, "TrainedLoss")
+        config = self.hyperparameters.config(params, "TrainedLoss")
         return float(self._evaluate([config], self._problems)[0])
 
     def batch(self, params_list) -> np.ndarray:
@@ -228,7 +227,7 @@ class TrainedLoss:
                 f"got a single dict {params_list!r} (call the objective instead)"
             )
         configs = [
-            self._config(params, f"TrainedLoss.batch: params[{i}]")
+            self.hyperparameters.config(params, f"TrainedLoss.batch: params[{i}]")
             for i, params in enumerate(params_list)
         ]
         return self._evaluate(configs, self._problems)
@@ -246,10 +245,10 @@ class TrainedLoss:
         ValueError or TypeError
             Naming the hyperparameter and the value.
         """
-        who = "TrainedLoss"
-        self._check_names({name: value}, who)
-        value = self._check_value(name, value, who)
-        if name in self.optimizer.RANGES or name in self.optimizer.FLAGS:
+        hyper = self.hyperparameters
+        hyper.check_names({name: value}, "TrainedLoss")
+        value = hyper.check_value(name, value, "TrainedLoss")
+        if name in (*hyper.numeric, *hyper.switches):
             self.optimizer.check_field(name, value)
         return value
 
@@ -267,7 +266,7 @@ class TrainedLoss:
         """
         if self.test is None:
             raise ValueError("TrainedLoss.test_score: needs test=LinearRegression(...)")
-        config = self._config(params, "TrainedLoss.test_score")
+        config = self.hyperparameters.config(params, "TrainedLoss.test_score")
         return float(self._evaluate([config], [(self.train, self.test)])[0])
 
     def closed_form(self) -> dict:
@@ -308,15 +307,16 @@ class TrainedLoss:
 
     def _evaluate(self, configs, problems) -> np.ndarray:
         """Scores ``(n,)``: one training run per structural group and problem."""
-        rows_of = {}  # (flags, batch_size) -> indices into configs
+        hyper = self.hyperparameters
+        rows_of = {}  # (switches, batch_size) -> indices into configs
         for i, config in enumerate(configs):
-            rows_of.setdefault((config.flags, config.batch_size), []).append(i)
+            rows_of.setdefault(hyper.group_key(config), []).append(i)
         groups = [[configs[i] for i in rows] for rows in rows_of.values()]
         try:  # every group's optimizer first: invalid values fail before training
-            optimizers = [self._optimizer(group) for group in groups]
+            optimizers = [hyper.optimizer_for(group) for group in groups]
         except ValueError:
             for config in configs:  # name the first invalid configuration
-                self._check_ranges(config)
+                hyper.check_ranges(config)
             raise
         scores = np.empty(len(configs))
         for rows, group, opt in zip(rows_of.values(), groups, optimizers, strict=True):
@@ -326,7 +326,7 @@ class TrainedLoss:
             scores[rows] = total / len(problems)
         return scores
 
-    def _train_and_score(self, group, opt, train, scorer) -> np.ndarray:
+    def _train_and_score(self, group: list[Config], opt, train, scorer) -> np.ndarray:
         """Train one group with ``opt`` on ``train`` in one minimize call; ``(n,)``."""
         n = len(group)
         steps = np.array([c.steps for c in group])  # (n,)
@@ -346,102 +346,6 @@ class TrainedLoss:
             score = values if scorer is None else scorer.value(x)  # (n,)
         return np.where(np.isfinite(values) & np.isfinite(score), score, np.inf)
 
-    def _optimizer(self, group) -> Optimizer:
-        """One optimizer for the group: each numeric field an array over it."""
-        kwargs = dict(zip(self.optimizer.FLAGS, group[0].flags, strict=True))
-        for j, name in enumerate(self.optimizer.RANGES):
-            column = [c.numbers[j] for c in group]
-            # A value the whole group shares stays a scalar, so one configuration
-            # runs exactly the arithmetic of a direct run with scalars.
-            shared = all(v == column[0] for v in column)
-            kwargs[name] = column[0] if shared else np.array(column)
-        return self.optimizer(**kwargs)
-
-    # ------------------------------------------------------------ validation
-
-    def _config(self, params, who) -> _Config:
-        """Check ``params`` against the names, types and ranges; fill in defaults."""
-        self._check_names(params, who)
-        clash = [k for k in params if k in self.fixed]
-        if clash:
-            raise ValueError(
-                f"{who}: {', '.join(map(repr, clash))} given in params but fixed "
-                f"to {', '.join(repr(self.fixed[k]) for k in clash)} (fixed values "
-                "apply to every trial; a trial cannot override them)"
-            )
-        merged = {**self._defaults, "steps": self.steps, "batch_size": None}
-        merged |= self.fixed
-        merged |= {k: self._check_value(k, v, who) for k, v in params.items()}
-        return _Config(
-            numbers=tuple(merged[k] for k in self.optimizer.RANGES),
-            flags=tuple(merged[k] for k in self.optimizer.FLAGS),
-            steps=merged["steps"],
-            batch_size=merged["batch_size"],
-            label=who,
-        )
-
-    def _check_ranges(self, config) -> None:
-        """Raise the optimizer's own error (ranges, nesterov), naming ``config``."""
-        hyper = dict(zip(self.optimizer.RANGES, config.numbers, strict=True))
-        hyper |= dict(zip(self.optimizer.FLAGS, config.flags, strict=True))
-        try:
-            self.optimizer(**hyper)
-        except ValueError as err:
-            raise ValueError(f"{config.label}: {err}") from err
-
-    def _check_names(self, params, who) -> None:
-        """``params`` must be a dict whose keys are in :attr:`names`."""
-        if not isinstance(params, Mapping):
-            raise TypeError(
-                f"{who}: params must be a dict of hyperparameters, got {params!r}"
-            )
-        unknown = [k for k in params if k not in self.names]
-        if unknown:
-            raise ValueError(
-                f"{who}: unknown hyperparameter(s) {', '.join(map(repr, unknown))} "
-                f"for {self.optimizer.__name__}; valid: {', '.join(self.names)}"
-            )
-
-    def _check_value(self, name, value, who):
-        """Type of one hyperparameter (ranges are the optimizer's to check)."""
-        if name in self.optimizer.RANGES:
-            if isinstance(value, bool | np.bool_) or not isinstance(
-                value, numbers.Real
-            ):
-                raise TypeError(f"{who}: {name} must be a number, got {value!r}")
-            return float(value)
-        if name == "steps":
-            return _checks.integer(who, "steps", value, low=0)
-        if name == "batch_size":
-            if value is None:  # full batch, as when batch_size is absent
-                return None
-            rows = min(train.n for train, _ in self._problems)
-            return _checks.integer(who, "batch_size", value, low=1, high=rows)
-        if not isinstance(value, bool | np.bool_):  # a structural switch
-            raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
-        return bool(value)
-
-    def _check_fixed(self, fixed) -> dict:
-        """Validate ``fixed``: known names other than ``steps``, values in range.
-
-        Rules that tie several fields together (SGD's ``nesterov`` needs
-        ``momentum > 0``) are checked per trial, once the trial's own values
-        are known.
-        """
-        if fixed is None:
-            return {}
-        who = "TrainedLoss: fixed"
-        self._check_names(fixed, who)
-        if "steps" in fixed:
-            raise ValueError(f"{who} must not hold 'steps'; pass steps=... instead")
-        checked = {k: self._check_value(k, v, who) for k, v in fixed.items()}
-        numeric = {k: v for k, v in checked.items() if k in self.optimizer.RANGES}
-        try:
-            self.optimizer(**numeric)
-        except (TypeError, ValueError) as err:
-            raise type(err)(f"{who}: {err}") from err
-        return checked
-
     def _make_problems(self) -> list:
         """The (train, scorer) pairs a score averages: one, or one per fold."""
         if self.folds is None:
@@ -452,18 +356,10 @@ class TrainedLoss:
                 f"TrainedLoss: folds must be <= the {train.n} training rows, "
                 f"got {self.folds}"
             )
-        X = train.X[:, : train.dim - int(train.intercept)]  # without the ones column
-        problems = []
-        for fit, held_out in kfold(train.n, self.folds, rng=self.seed):
-            problems.append(
-                (
-                    LinearRegression(X[fit], train.y[fit], train.l2, train.intercept),
-                    LinearRegression(
-                        X[held_out], train.y[held_out], 0.0, train.intercept
-                    ),
-                )
-            )
-        return problems
+        return [
+            (train.subset(fit), train.subset(held_out, l2=0.0))
+            for fit, held_out in kfold(train.n, self.folds, rng=self.seed)
+        ]
 
 
 def _per_config(a, batch_shape, n) -> np.ndarray:
