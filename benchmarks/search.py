@@ -36,6 +36,7 @@ from benchmarks.harness import Column, Table
 from optim import Adam
 from search import BayesSearch, GridSearch, RandomSearch, Real, TrainedLoss
 from search import run as run_search
+from search.results import running_best
 from search.space import grid
 
 SEEDS = 10  # seeds of the quality table
@@ -246,12 +247,6 @@ def optuna_search(optuna, method, problem, n_trials, seed) -> np.ndarray:
     return np.array(values)
 
 
-def best_so_far(values) -> np.ndarray:
-    """The lowest finite value among the first ``i + 1`` (``inf`` before any)."""
-    values = np.asarray(values, dtype=float)
-    return np.minimum.accumulate(np.where(np.isfinite(values), values, np.inf))
-
-
 def regrets(optuna, method, problem, budgets, seed) -> tuple[list, float]:
     """Simple regret after each budget, and the wall time of the whole search.
 
@@ -265,7 +260,7 @@ def regrets(optuna, method, problem, budgets, seed) -> tuple[list, float]:
         for budget in budgets:
             strategy = GridSearch(problem.space, grid_size(budget, len(problem.space)))
             result = run_search(problem.objective, strategy, budget)
-            best.append(float(best_so_far([t.value for t in result.trials])[-1]))
+            best.append(float(result.best_so_far()[-1]))
     else:
         n = max(budgets)
         if method in ("random", "bayes"):
@@ -276,7 +271,7 @@ def regrets(optuna, method, problem, budgets, seed) -> tuple[list, float]:
             values = [t.value for t in result.trials]
         else:
             values = optuna_search(optuna, method, problem, n, seed)
-        curve = best_so_far(values)
+        curve = running_best(values)
         best = [float(curve[b - 1]) for b in budgets]
     seconds = time.perf_counter() - start
     return [b - problem.minimum for b in best], seconds

@@ -1,8 +1,7 @@
 """The progress display of ``run(..., progress=True)``: trials done and the best value.
 
 It uses `tqdm <https://tqdm.github.io>`_ when that is installed (a well-kept
-library is preferred to hand-written code, DESIGN.md section 8); tqdm is not
-a dependency, so without it the same information is one plain line on
+library rather than a hand-written bar); tqdm is not a dependency, so without it the same information is one plain line on
 standard error, rewritten in place with a carriage return.
 """
 

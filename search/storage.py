@@ -29,29 +29,21 @@ search resumes them by replaying the strategy's proposals.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import warnings
 from pathlib import Path
 from typing import NamedTuple
 
+from search.log_file import Log, check_regular, json_line, locked
 from search.results import SearchResult, Trial
 from search.space import space_spec
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: no locking
-    fcntl = None
+__all__ = ["Log", "Stored", "header", "json_line", "load", "read", "warn_cut"]
 
 FORMAT = "hpo-trials"
 VERSION = 2
 VERSIONS = (1, 2)  # read; only VERSION is written
-
-
-def json_line(row: dict) -> bytes:
-    """One line of the file: strict JSON (no NaN or inf) and a newline."""
-    return json.dumps(row, allow_nan=False).encode() + b"\n"
 
 
 # Every header this project writes begins with these bytes.
@@ -113,14 +105,6 @@ class Stored(NamedTuple):
 # ------------------------------------------------------------------- reading
 
 
-def check_regular(path: Path) -> None:
-    """A storage path that exists must be a regular file (not a FIFO, a device)."""
-    if path.exists() and not path.is_file():
-        raise ValueError(
-            f"{path} is not a regular file; a trials log must be an ordinary file"
-        )
-
-
 def read(path: Path, first_line: bytes = HEADER_START) -> Stored:
     """Read and check a storage file (``Stored([], None, [], 0)`` if it is missing).
 
@@ -137,7 +121,7 @@ def read(path: Path, first_line: bytes = HEADER_START) -> Stored:
     check_regular(path)
     if not path.exists():
         return Stored(b"", None, [], 0)
-    with open(path, "rb") as file, _locked(file, path, shared=True):
+    with open(path, "rb") as file, locked(file, path, shared=True):
         data = file.read()
     head, rows, length = _parse(path, data, first_line)
     if head is not None and (
@@ -289,85 +273,3 @@ def _checked_rounds(path: Path, asked: dict, sizes: dict, done: dict) -> list:
     if any(not r.complete for r in rounds[:-1]):
         raise ValueError(f"{path}: a round is incomplete but is not the last one")
     return rounds
-
-
-# ------------------------------------------------------------------- writing
-
-
-class Log:
-    """The open storage file of a running search: locked, appended to, fsynced.
-
-    Opened only when the search has something to write; the file must still
-    hold the bytes ``stored`` read (else another process changed it between).
-    A last line cut by a crash is truncated away; a new file gets ``first``,
-    its header.
-    """
-
-    def __init__(self, path: Path, stored: Stored, first: dict | None):
-        self.path = path
-        new = stored.header is None
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        self.file = os.fdopen(fd, "r+b")
-        try:
-            _lock(self.file, path)
-            if self.file.read() != stored.data:
-                raise ValueError(
-                    f"{path} changed while it was being read (another process?); "
-                    "rerun to resume from what it holds now"
-                )
-            self.file.truncate(stored.length)  # drop a line cut by a crash
-            self.file.seek(stored.length)
-            if new and first is not None:
-                self.write(first)
-        except BaseException:
-            self.file.close()
-            raise
-        if new:
-            _sync_directory(path)
-
-    def write(self, row: dict) -> None:
-        """Append ``row`` as one line, durably (flush and fsync) before returning."""
-        self.file.write(json_line(row))
-        self.file.flush()
-        os.fsync(self.file.fileno())
-
-    def close(self) -> None:
-        """Release the lock and close the file."""
-        self.file.close()
-
-
-def _sync_directory(path: Path) -> None:
-    # A new file survives a power cut only once its directory entry is on
-    # disk too (POSIX; elsewhere the write's fsync is all we do).
-    if hasattr(os, "O_DIRECTORY"):
-        directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-
-
-def _lock(file, path: Path, shared: bool = False) -> None:
-    """Take ``flock`` on ``file`` without waiting; refuse if another process holds it."""
-    if fcntl is None:
-        return
-    try:
-        fcntl.flock(
-            file.fileno(), (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
-        )
-    except BlockingIOError:
-        raise ValueError(
-            f"{path} is being written by another process (a search on the same "
-            "file); wait for it to end or use another file"
-        ) from None
-
-
-@contextlib.contextmanager
-def _locked(file, path: Path, shared: bool = False):
-    """``_lock`` for the duration of a ``with`` block."""
-    _lock(file, path, shared)
-    try:
-        yield
-    finally:
-        if fcntl is not None:
-            fcntl.flock(file.fileno(), fcntl.LOCK_UN)
