@@ -74,7 +74,7 @@ def _our_steps(opt, x0, g):
     return run
 
 
-def _torch_steps(torch, name, kwargs, x0, g, foreach):
+def _torch_steps(torch, name, kwargs, x0, g, *, foreach):
     """``run(n)``: ``n`` torch.optim steps on a float64 tensor with fixed ``.grad``."""
     p = torch.tensor(x0, requires_grad=True)  # float64, as x0
     p.grad = torch.tensor(g)
@@ -110,9 +110,9 @@ def step_table(config, env, torch) -> Table:
             x0, g = _problem(d)
             row = {"optimizer": label, "d": d}
             if torch is not None:
-                row["max_dx"] = _agreement(torch, opt, name, kwargs, x0, g)
+                row["max_dx"] = _agreement(torch, opt, name, kwargs, problem=(x0, g))
             for threads in counts if d >= GRAIN else counts[:1]:
-                runs = _step_runs(torch, opt, name, kwargs, x0, g)
+                runs = _step_runs(torch, opt, name, kwargs, problem=(x0, g))
                 with harness.torch_threads(torch, threads):
                     timings = harness.measure_steps(runs, config)
                 rows.append({**row, **{k: t.to_dict() for k, t in timings.items()}})
@@ -128,12 +128,13 @@ def step_table(config, env, torch) -> Table:
     )
 
 
-def _step_runs(torch, opt, name, kwargs, x0, g) -> dict:
-    """Fresh steppers from the same x0: ours, and torch's two foreach settings."""
+def _step_runs(torch, opt, name, kwargs, *, problem) -> dict:
+    """Fresh steppers from the same ``problem = (x0, g)``: ours, and torch's two foreach settings."""
+    x0, g = problem
     runs = {"ours": _our_steps(opt, x0, g)}
     if torch is not None:
-        runs["torch_loop"] = _torch_steps(torch, name, kwargs, x0, g, False)
-        runs["torch_default"] = _torch_steps(torch, name, kwargs, x0, g, None)
+        runs["torch_loop"] = _torch_steps(torch, name, kwargs, x0, g, foreach=False)
+        runs["torch_default"] = _torch_steps(torch, name, kwargs, x0, g, foreach=None)
     return runs
 
 
@@ -148,10 +149,11 @@ def _ratios(row: dict) -> None:
         row["target"] = harness.target(row["ratio_loop"], 1.0)
 
 
-def _agreement(torch, opt, name, kwargs, x0, g) -> float:
-    """Largest |x_ours - x_torch| after CHECK_STEPS steps from the same x0 and g."""
+def _agreement(torch, opt, name, kwargs, *, problem) -> float:
+    """Largest |x_ours - x_torch| after CHECK_STEPS steps from the same ``problem = (x0, g)``."""
+    x0, g = problem
     ours = _our_steps(opt, x0, g)(CHECK_STEPS)
-    theirs = _torch_steps(torch, name, kwargs, x0, g, False)(CHECK_STEPS)
+    theirs = _torch_steps(torch, name, kwargs, x0, g, foreach=False)(CHECK_STEPS)
     return float(np.max(np.abs(ours - theirs)))
 
 

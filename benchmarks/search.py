@@ -342,7 +342,12 @@ def quality_table(config, optuna, gp: bool, threads: str) -> Table:
         "(lower is better)",
         columns=_quality_columns(budgets),
         rows=rows,
-        notes=[*_quality_notes(config, problems, budgets, seeds, optuna, gp), threads],
+        notes=[
+            *_quality_notes(
+                config, problems, budgets, seeds=seeds, optuna=optuna, gp=gp
+            ),
+            threads,
+        ],
     )
 
 
@@ -391,7 +396,7 @@ def _quality_columns(budgets) -> list[Column]:
     return columns
 
 
-def _quality_notes(config, problems, budgets, seeds, optuna, gp) -> list[str]:
+def _quality_notes(config, problems, budgets, *, seeds, optuna, gp) -> list[str]:
     trained = problems[-1]
     points = QUICK_REFERENCE_POINTS if config.quick else REFERENCE_POINTS
     sizes = ", ".join(
@@ -433,6 +438,12 @@ def _quality_notes(config, problems, budgets, seeds, optuna, gp) -> list[str]:
         "(objective included; a grid: all its budgets' grids), median over "
         "the seeds.",
     ]
+    return notes + _peer_notes(optuna, gp, max(budgets))
+
+
+def _peer_notes(optuna, gp: bool, budget: int) -> list[str]:
+    """What the peer ran, what is missing, and the target against it."""
+    notes = []
     if optuna is not None:
         notes.append(
             f"optuna {optuna.__version__}: TPESampler(seed=s)"
@@ -444,7 +455,7 @@ def _quality_notes(config, problems, budgets, seeds, optuna, gp) -> list[str]:
     notes += _missing_notes(optuna, gp)
     notes.append(
         "target (from the issue): our Bayesian search's median regret at "
-        f"{max(budgets)} evaluations no worse than optuna's GPSampler on Branin "
+        f"{budget} evaluations no worse than optuna's GPSampler on Branin "
         "and Hartmann-6."
     )
     return notes

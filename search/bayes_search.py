@@ -130,6 +130,7 @@ class BayesSearch(Strategy):
         self,
         space,
         seed=None,
+        *,
         n_initial=None,
         batch_size=1,
         log_transform="auto",

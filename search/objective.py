@@ -130,6 +130,7 @@ class TrainedLoss:
         val=None,
         steps=100,
         x0=None,
+        *,
         fixed=None,
         folds=None,
         test=None,

@@ -75,7 +75,7 @@ def _check_metadata(metadata) -> dict:
         ) from None
 
 
-def _check_args(objective, strategy, n_trials, executor, storage, progress) -> None:
+def _check_args(objective, strategy, n_trials, *, executor, storage, progress) -> None:
     if not callable(objective):
         raise TypeError(f"run: objective must be callable, got {objective!r}")
     for method in ("ask", "tell"):
@@ -217,7 +217,14 @@ def run(
     >>> len(result.trials), result.best.value < 0.01
     (20, True)
     """
-    _check_args(objective, strategy, n_trials, executor, storage, progress)
+    _check_args(
+        objective,
+        strategy,
+        n_trials,
+        executor=executor,
+        storage=storage,
+        progress=progress,
+    )
     metadata = _check_metadata(metadata)
     search = _Search(objective, strategy, executor, log=None, bar=None)
     pending, r, first = None, 0, 0  # the next round and the next trial index
