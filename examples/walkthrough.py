@@ -238,9 +238,10 @@ print(
     f"{np.min(values):.1f} (closed form {closed['val']:.1f})"
 )
 fig = loss_surface_figure(
-    space,
     params,
-    values,
+    space,
+    values=values,
+    status=np.where(np.isfinite(values), "ok", "diverged"),  # batch: inf if diverged
     title=f"validation loss after {train_steps} Adam steps",
     colorbar_label=VAL_LOSS,
 )
@@ -380,7 +381,7 @@ for j, n in enumerate(counts):
     tn, _ = strategy.transform(yn)  # what its GP models: the losses, or their logs
     logged = not np.array_equal(tn, yn)
     ei = plot_gp_1d(
-        panels[0, j], panels[1, j], strategy.gp, Xn, tn, tn.min(),
+        panels[0, j], panels[1, j], strategy.gp, Xn, tn, best=tn.min(),
         x=lr_dim.from_unit, xlabel="learning rate",
         ylabel=f"log {VAL_LOSS}" if logged else VAL_LOSS,
         proposal=lr_dim.to_unit(proposal["lr"]), legend=False,
@@ -425,9 +426,10 @@ print(f"  1-D Bayesian proposals, in order (lr): {proposals}")
 n_bayes = 16 if QUICK else 30
 bayes2 = run(objective, BayesSearch(space, seed=0), n_bayes)
 fig = loss_surface_figure(
-    space,
     params,
-    values,
+    space,
+    values=values,
+    status=np.where(np.isfinite(values), "ok", "diverged"),  # batch: inf if diverged
     title=f"Bayesian search, seed 0: its {n_bayes} proposals in order, over the "
     "surface of section 3",
     colorbar_label=VAL_LOSS,
