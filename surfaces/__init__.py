@@ -3,6 +3,12 @@
 Every surface takes ``x`` of shape ``(*batch, d)`` and returns values
 ``(*batch,)`` and gradients ``(*batch, d)``; ``s(x)`` returns both, the form
 :func:`optim.minimize` expects.
+
+Modules: one per analytic surface (``rosenbrock.py``, ...) on ``_base.py``
+(the interface) and ``registry.py``; ``linear_regression.py`` with its closed
+forms in ``least_squares.py``; ``datasets.py`` (synthetic data, splits, the
+diabetes data, whose files are in the folder ``data/``); ``_checks.py``, the
+argument checks every constructor uses.
 """
 
 from surfaces._base import Surface
@@ -10,7 +16,7 @@ from surfaces.ackley import Ackley
 from surfaces.beale import Beale
 from surfaces.booth import Booth
 from surfaces.branin import Branin
-from surfaces.data import kfold, load_diabetes, make_regression, split
+from surfaces.datasets import Split, kfold, load_diabetes, make_regression, split
 from surfaces.goldstein_price import GoldsteinPrice
 from surfaces.hartmann6 import Hartmann6
 from surfaces.himmelblau import Himmelblau
@@ -39,6 +45,7 @@ __all__ = [
     "Rastrigin",
     "Rosenbrock",
     "SixHumpCamel",
+    "Split",
     "StyblinskiTang",
     "Surface",
     "ThreeHumpCamel",

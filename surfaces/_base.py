@@ -9,6 +9,9 @@ gradients ``(*batch, d)``. A surface is also callable: ``s(x)`` returns
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from surfaces._checks import as_floats, check_array, check_dim
 
 
 class Surface:
@@ -23,8 +26,8 @@ class Surface:
 
     Every constructor takes ``dim``, so ``surfaces.get(name, dim=d)`` works
     for all: surfaces defined in any dimension check it with
-    :func:`check_dim`, fixed-dimension ones accept only their own with
-    :func:`check_fixed_dim`.
+    :func:`surfaces._checks.check_dim`, fixed-dimension ones accept only
+    their own with :func:`surfaces._checks.check_fixed_dim`.
 
     A batch gives the numbers of one point at a time, bitwise wherever the
     formula is elementwise. So powers in ``value`` and ``grad`` are products
@@ -63,22 +66,30 @@ class Surface:
 
     name: str = "surface"
     dim: int
-    bounds: tuple[np.ndarray, np.ndarray]
-    minimizers: np.ndarray
+    bounds: tuple[NDArray[np.float64], NDArray[np.float64]]
+    minimizers: NDArray[np.float64]
     minimum: float
-    start: np.ndarray
+    start: NDArray[np.float64]
 
-    def __init__(self, *, dim, bounds, minimizers, minimum, start):
+    def __init__(
+        self,
+        *,
+        dim: int,
+        bounds: tuple[ArrayLike, ArrayLike],
+        minimizers: ArrayLike,
+        minimum: float,
+        start: ArrayLike,
+    ) -> None:
         cls = type(self).__name__
         d = check_dim(cls, dim)
         # a number for a bound stands for the same bound in every coordinate
         low, high = (np.full(d, b) if np.ndim(b) == 0 else b for b in bounds)
-        low = _floats(cls, "bounds[0]", low, (d,))
-        high = _floats(cls, "bounds[1]", high, (d,))
+        low = check_array(cls, "bounds[0]", low, (d,))
+        high = check_array(cls, "bounds[1]", high, (d,))
         if not np.all(low < high):
             raise ValueError(f"{cls}: bounds must have low < high, got {low}, {high}")
-        minimizers = _floats(cls, "minimizers", minimizers, (None, d))  # (k, d)
-        start = _floats(cls, "start", start, (d,))
+        minimizers = check_array(cls, "minimizers", minimizers, ("k", d), ndmin=2)
+        start = check_array(cls, "start", start, (d,), ndmin=1)
         for attr, points in [("minimizers", minimizers), ("start", start)]:
             if not np.all((low <= points) & (points <= high)):
                 msg = f"must lie in bounds [{low}, {high}], got {points}"
@@ -86,18 +97,13 @@ class Surface:
         self.dim = d
         self.bounds = (low, high)
         self.minimizers = minimizers
-        self.minimum = float(_floats(cls, "minimum", minimum, ()))
+        self.minimum = float(check_array(cls, "minimum", minimum, ()))
         self.start = start
 
-    def _check(self, x) -> np.ndarray:
+    def _check(self, x: ArrayLike) -> NDArray[np.float64]:
         """Return ``x`` as a float64 array after checking its last axis is ``dim``."""
         if type(x) is not np.ndarray or x.dtype != np.float64:
-            try:
-                x = np.asarray(x, dtype=np.float64)
-            except (TypeError, ValueError) as err:
-                raise TypeError(
-                    f"{type(self).__name__}: x must be an array of numbers, got {x!r}"
-                ) from err
+            x = as_floats(type(self).__name__, "x", x)
         if x.ndim == 0 or x.shape[-1] != self.dim:
             raise ValueError(
                 f"{type(self).__name__}: x must have shape (*batch, {self.dim}), "
@@ -105,56 +111,23 @@ class Surface:
             )
         return x
 
-    def value(self, x) -> np.ndarray:
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Value at ``x`` ``(*batch, d)``; returns ``(*batch,)``."""
         raise NotImplementedError
 
-    def grad(self, x) -> np.ndarray:
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Gradient at ``x`` ``(*batch, d)``; returns ``(*batch, d)``."""
         raise NotImplementedError
 
-    def value_and_grad(self, x) -> tuple[np.ndarray, np.ndarray]:
+    def value_and_grad(
+        self, x: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Value ``(*batch,)`` and gradient ``(*batch, d)`` at ``x`` ``(*batch, d)``."""
         return self.value(x), self.grad(x)
 
-    def __call__(self, x) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(self, x: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Same as :meth:`value_and_grad`, so a surface can be passed to minimize."""
         return self.value_and_grad(x)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(dim={self.dim})"
-
-
-def check_dim(cls_name: str, dim, min_dim: int = 1) -> int:
-    """Validate a dimension argument: an integer ``>= min_dim``."""
-    if isinstance(dim, bool) or not isinstance(dim, int | np.integer):
-        raise TypeError(f"{cls_name}: dim must be an integer, got {dim!r}")
-    if dim < min_dim:
-        raise ValueError(f"{cls_name}: dim must be >= {min_dim}, got {dim}")
-    return int(dim)
-
-
-def check_fixed_dim(cls_name: str, dim, fixed: int) -> int:
-    """Validate ``dim`` for a surface defined in ``fixed`` dimensions only."""
-    if check_dim(cls_name, dim) != fixed:
-        raise ValueError(f"{cls_name}: dim must be {fixed}, got {dim}")
-    return fixed
-
-
-def _floats(cls_name: str, attr: str, a, shape: tuple) -> np.ndarray:
-    """``a`` as a new finite float64 array of ``shape``, where None is any k >= 1.
-
-    Leading axes of length 1 are added as needed: one minimizer may be ``(d,)``.
-    """
-    try:
-        a = np.array(a, dtype=np.float64, ndmin=len(shape))
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{cls_name}: {attr} must be numbers, got {a!r}") from err
-    want = str(shape).replace("None", "k")
-    if a.ndim != len(shape) or not all(
-        n == m if m is not None else n >= 1 for n, m in zip(a.shape, shape, strict=True)
-    ):
-        raise ValueError(f"{cls_name}: {attr} must have shape {want}, got {a.shape}")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{cls_name}: {attr} must be finite, got {a}")
-    return a

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import cast
 
-from surfaces._base import Surface, check_dim
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from surfaces._base import Surface
+from surfaces._checks import check_dim
 
 
 class Ackley(Surface):
@@ -60,7 +64,7 @@ class Ackley(Surface):
 
     name = "ackley"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         d = check_dim("Ackley", dim)
         self.a, self.b, self.c = 20.0, 0.2, 2 * np.pi
         super().__init__(
@@ -71,7 +75,7 @@ class Ackley(Surface):
             start=np.resize([-2.0, 3.5], d),
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Ackley's value at ``x``.
 
         The root-mean-square radius ``r`` sets the funnel's depth; the mean of
@@ -101,9 +105,9 @@ class Ackley(Surface):
         r = np.sqrt((x**2).mean(axis=-1))  # (1)
         m = np.cos(self.c * x).mean(axis=-1)  # (2)
         f = -self.a * np.expm1(-self.b * r) - np.e * np.expm1(m - 1)  # (3)
-        return f
+        return cast("NDArray[np.float64]", f)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Gradient of Ackley's function at ``x``.
 
         The funnel pulls along ``u = x / r`` (so ``dr/dx = u / d``), the
@@ -140,4 +144,4 @@ class Ackley(Surface):
         g_funnel = self.a * self.b * np.exp(-self.b * r) * u / d  # (4)
         g_ripple = self.c * np.exp(m) * np.sin(self.c * x) / d  # (5)
         g = g_funnel + g_ripple  # (6)
-        return g
+        return cast("NDArray[np.float64]", g)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_fixed_dim
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class Beale(Surface):
@@ -56,7 +58,7 @@ class Beale(Surface):
 
     name = "beale"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         super().__init__(
             dim=check_fixed_dim("Beale", dim, 2),
             bounds=(-4.5, 4.5),
@@ -65,7 +67,7 @@ class Beale(Surface):
             start=[1.0, 1.0],
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Beale's value: the residuals ``u_k = c_k - x1 (1 - x2^k)``, squared.
 
         Powers are products, not ``**``, so that a batch gives bitwise the
@@ -100,7 +102,7 @@ class Beale(Surface):
         f = u1 * u1 + u2 * u2 + u3 * u3  # (6)
         return f
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Beale's gradient: ``2 sum_k u_k grad(u_k)``, by the chain rule.
 
         Formula::

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_fixed_dim
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class Booth(Surface):
@@ -53,7 +55,7 @@ class Booth(Surface):
 
     name = "booth"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         super().__init__(
             dim=check_fixed_dim("Booth", dim, 2),
             bounds=(-10.0, 10.0),
@@ -62,7 +64,7 @@ class Booth(Surface):
             start=[0.0, 0.0],
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Booth's value: the sum of the two squared residuals.
 
         Squares are products, not ``**``, so that a batch gives bitwise the
@@ -93,7 +95,7 @@ class Booth(Surface):
         f = u1 * u1 + u2 * u2  # (4)
         return f
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Booth's gradient: ``2 u1 (1, 2) + 2 u2 (2, 1)``.
 
         Formula::

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_fixed_dim
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class Branin(Surface):
@@ -70,7 +72,7 @@ class Branin(Surface):
 
     name = "branin"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         self.a, self.b, self.c = 1.0, 5.1 / (4 * np.pi**2), 5 / np.pi
         self.r, self.s, self.t = 6.0, 10.0, 1 / (8 * np.pi)
         super().__init__(
@@ -81,7 +83,7 @@ class Branin(Surface):
             start=[2.5, 7.5],
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Branin's value at ``x``.
 
         ``h`` is the signed height above the valley's floor curve.
@@ -111,7 +113,7 @@ class Branin(Surface):
         f = a * h**2 + s * (1 - t) * np.cos(x1) + s  # (3)
         return f[..., 0]  # (*batch, 1) -> (*batch,)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Gradient of Branin's function at ``x``.
 
         The chain rule through ``h``, whose slope is ``(-2 b x1 + c, 1)``.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_fixed_dim
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class GoldsteinPrice(Surface):
@@ -62,7 +64,7 @@ class GoldsteinPrice(Surface):
 
     name = "goldstein_price"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         super().__init__(
             dim=check_fixed_dim("GoldsteinPrice", dim, 2),
             bounds=(-2.0, 2.0),
@@ -71,7 +73,7 @@ class GoldsteinPrice(Surface):
             start=[-1.0, -1.5],
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Goldstein-Price value at ``x``.
 
         Each factor is 1 or 30 plus a square times a quadratic; the squares
@@ -105,7 +107,7 @@ class GoldsteinPrice(Surface):
         f = (1 + u**2 * v) * (30 + s**2 * w)  # (5)
         return f[..., 0]  # (*batch, 1) -> (*batch,)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Gradient of the Goldstein-Price function at ``x``.
 
         The product rule on ``f = p q``. Because ``dv/dx1 = dv/dx2`` and

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import cast
 
-from surfaces._base import Surface, check_fixed_dim
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class Hartmann6(Surface):
@@ -76,7 +80,7 @@ class Hartmann6(Surface):
 
     name = "hartmann6"
 
-    def __init__(self, dim=6):
+    def __init__(self, dim: int = 6) -> None:
         self.alpha = np.array([1.0, 1.2, 3.0, 3.2])
         self.A = np.array(
             [
@@ -104,7 +108,7 @@ class Hartmann6(Surface):
             start=np.full(6, 0.5),
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Hartmann6's value at ``x``.
 
         ``z_i`` is the scaled squared distance to centre ``i``; each bump adds
@@ -131,9 +135,9 @@ class Hartmann6(Surface):
         y = x[..., None, :] - self.P  # (1)
         z = (self.A * y**2).sum(axis=-1)  # (2)
         f = -(self.alpha * np.exp(-z)).sum(axis=-1)  # (3)
-        return f
+        return cast("NDArray[np.float64]", f)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Gradient of Hartmann6 at ``x``.
 
         Bump ``i`` contributes ``w_i = alpha_i exp(-z_i)`` times
@@ -164,4 +168,4 @@ class Hartmann6(Surface):
         z = (self.A * y**2).sum(axis=-1)  # (2)
         w = self.alpha * np.exp(-z)  # (3)
         g = 2 * np.einsum("...i,...ij->...j", w, self.A * y)  # (4)
-        return g
+        return cast("NDArray[np.float64]", g)

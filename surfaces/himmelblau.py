@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_fixed_dim
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class Himmelblau(Surface):
@@ -57,7 +59,7 @@ class Himmelblau(Surface):
 
     name = "himmelblau"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         super().__init__(
             dim=check_fixed_dim("Himmelblau", dim, 2),
             bounds=(-5.0, 5.0),
@@ -71,7 +73,7 @@ class Himmelblau(Surface):
             start=[0.0, 0.0],
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Himmelblau's value: the sum of the two squared residuals.
 
         Squares are products, not ``**``, so that a batch gives bitwise the
@@ -102,7 +104,7 @@ class Himmelblau(Surface):
         f = u1 * u1 + u2 * u2  # (4)
         return f
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Himmelblau's gradient: ``2 u1 (2 x1, 1) + 2 u2 (1, 2 x2)``.
 
         Formula::

@@ -9,17 +9,31 @@ safe step sizes.
 
 from __future__ import annotations
 
-import numbers
-import sys
+from collections.abc import Callable
 from functools import cached_property
+from typing import cast
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
+from surfaces import least_squares
 from surfaces._base import Surface
-from surfaces.data import as_rng, check_xy
+from surfaces._checks import (
+    Seed,
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+    check_rng,
+    check_rows,
+    check_xy,
+)
 
 METHODS = ("lstsq", "qr", "svd", "cholesky")
-EPS = np.finfo(float).eps
+
+Floats = NDArray[np.float64]
+# What minibatch returns: w (*batch, d) -> (value (*batch,), grad (*batch, d)).
+Fun = Callable[[ArrayLike], tuple[Floats, Floats]]
 
 
 class LinearRegression(Surface):
@@ -54,13 +68,20 @@ class LinearRegression(Surface):
     Attributes
     ----------
     X : ndarray
-        ``(n, d)`` stored design matrix (``[X, 1]`` when ``intercept``).
+        ``(n, d)`` stored design matrix (``[X, 1]`` when ``intercept``),
+        read-only.
+    features : ndarray
+        ``(n, p)``: ``X`` without the ones column, read-only.
     y : ndarray
-        ``(n,)`` targets.
+        ``(n,)`` targets, read-only.
+    l2 : float
+        Ridge strength.
+    intercept : bool
+        Whether the last weight is an intercept.
     P : ndarray
         ``(d,)`` penalty mask.
-    n, dim : int
-        Number of rows and of weights ``d``.
+    n, p, dim : int
+        Number of rows, of features and of weights ``d``.
 
     Notes
     -----
@@ -87,30 +108,66 @@ class LinearRegression(Surface):
 
     name = "linreg"
 
-    def __init__(self, X, y, l2=0.0, intercept=False):
-        X, y = check_xy("LinearRegression", X, y, finite=True)
-        if isinstance(l2, bool) or not isinstance(l2, numbers.Real):
-            raise TypeError(f"LinearRegression: l2 must be a real number, got {l2!r}")
-        if not 0 <= l2 <= sys.float_info.max:  # exact for ints beyond float64 too
-            raise ValueError(
-                f"LinearRegression: l2 must be finite and >= 0, got {l2!r}"
-            )
-        if not isinstance(intercept, bool | np.bool_):
-            raise TypeError(
-                f"LinearRegression: intercept must be a bool, got {intercept!r}"
-            )
-        self.n, self.p = X.shape
-        self.l2 = float(l2)
-        self.intercept = bool(intercept)
+    def __init__(
+        self, X: ArrayLike, y: ArrayLike, l2: float = 0.0, intercept: bool = False
+    ) -> None:
+        X_, y_ = check_xy("LinearRegression", X, y, finite=True)
+        self.l2 = check_real("LinearRegression", "l2", l2, 0)
+        self.intercept = check_bool("LinearRegression", "intercept", intercept)
+        self.n, self.p = X_.shape
         if self.intercept:
-            X = np.hstack([X, np.ones((self.n, 1))])  # (n, p + 1)
-        self.X, self.y = X, y
-        self.dim = X.shape[1]
+            X_ = np.hstack([X_, np.ones((self.n, 1))])  # (n, p + 1)
+        # read-only: the Hessian, minimizers, ... are computed from them once
+        X_.setflags(write=False)
+        y_.setflags(write=False)
+        self.X, self.y = X_, y_
+        self.dim = X_.shape[1]
         self.P = np.ones(self.dim)
         self.P[self.p :] = 0.0  # the intercept (if any) is not penalized
         self.start = np.zeros(self.dim)
 
-    def value(self, w) -> np.ndarray:
+    @property
+    def features(self) -> Floats:
+        """``(n, p)``: the design matrix without the intercept column (read-only).
+
+        The ``X`` this surface was built from, as float64: what to pass to a
+        new ``LinearRegression`` on the same features.
+
+        Examples
+        --------
+        >>> s = LinearRegression([[1.0], [2.0], [3.0]], [1.0, 2.0, 2.0], intercept=True)
+        >>> s.X.shape, s.features.shape
+        ((3, 2), (3, 1))
+        """
+        return self.X[:, : self.p]  # a view of the read-only X: read-only too
+
+    def subset(self, rows: ArrayLike, *, l2: float | None = None) -> LinearRegression:
+        """The same problem on some of its rows: for k-fold and held-out losses.
+
+        ``rows`` are integer indices ``(m,)`` in ``[0, n)``, ``m >= 1``
+        (repeats allowed, as for a bootstrap), or a boolean mask ``(n,)``
+        selecting at least one row. The new surface is built on
+        ``features[rows]`` and ``y[rows]`` with this one's ``intercept``, and
+        its ``l2`` unless one is given (``l2=0.0`` for a validation loss).
+
+        Examples
+        --------
+        >>> s = LinearRegression([[1.0], [2.0], [3.0]], [1.0, 2.0, 2.0], l2=0.5)
+        >>> part = s.subset([0, 2])
+        >>> part.n, part.y, part.l2
+        (2, array([1., 2.]), 0.5)
+        >>> s.subset([True, False, True], l2=0.0).l2
+        0.0
+        """
+        idx = check_rows("LinearRegression.subset", rows, self.n)
+        return LinearRegression(
+            self.features[idx],
+            self.y[idx],
+            self.l2 if l2 is None else l2,
+            self.intercept,
+        )
+
+    def value(self, w: ArrayLike) -> Floats:
         """Loss at weights ``w`` ``(*batch, d)``; returns ``(*batch,)``.
 
         Half the mean squared residual plus the ridge penalty::
@@ -129,9 +186,9 @@ class LinearRegression(Surface):
         r = w @ self.X.T - self.y  # (1)
         penalty = self.l2 / 2 * ((self.P * w) ** 2).sum(axis=-1)  # (2)
         f = (r**2).sum(axis=-1) / (2 * self.n) + penalty  # (3)
-        return f
+        return cast(Floats, f)
 
-    def grad(self, w) -> np.ndarray:
+    def grad(self, w: ArrayLike) -> Floats:
         """Gradient at weights ``w`` ``(*batch, d)``; returns ``(*batch, d)``.
 
         ``X^T r / n + l2 P^T P w``, with ``P^T P w = P * w`` (a 0/1 mask)::
@@ -148,9 +205,9 @@ class LinearRegression(Surface):
         w = self._check(w)
         r = w @ self.X.T - self.y  # (1)
         g = r @ self.X / self.n + self.l2 * self.P * w  # (2)
-        return g
+        return cast(Floats, g)
 
-    def value_and_grad(self, w) -> tuple[np.ndarray, np.ndarray]:
+    def value_and_grad(self, w: ArrayLike) -> tuple[Floats, Floats]:
         """Value ``(*batch,)`` and gradient ``(*batch, d)``, sharing the residual.
 
         Examples
@@ -162,7 +219,7 @@ class LinearRegression(Surface):
         """
         return _loss(self.X, self.y, self.P, self.l2, self._check(w))
 
-    def minibatch(self, batch_size, rng=None):
+    def minibatch(self, batch_size: int, rng: Seed = None) -> Fun:
         """Return a stochastic ``fun(w) -> (value, grad)`` for SGD.
 
         Each call of ``fun`` draws ``b = batch_size`` distinct rows ``B`` at
@@ -195,40 +252,27 @@ class LinearRegression(Surface):
         >>> float(fun([0.0])[0])
         1.5
         """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
-            raise TypeError(
-                f"LinearRegression.minibatch: batch_size must be an integer, "
-                f"got {batch_size!r}"
-            )
-        if not 1 <= batch_size <= self.n:
-            raise ValueError(
-                f"LinearRegression.minibatch: batch_size must be in [1, n={self.n}], "
-                f"got {batch_size}"
-            )
-        rng = as_rng("LinearRegression.minibatch", rng)
+        who = "LinearRegression.minibatch"
+        b = check_int(who, "batch_size", batch_size, 1, self.n)
+        gen = check_rng(who, rng)
 
-        def fun(w):
+        def fun(w: ArrayLike) -> tuple[Floats, Floats]:
             w = self._check(w)
-            rows = rng.choice(self.n, size=batch_size, replace=False)  # (b,)
+            rows = gen.choice(self.n, size=b, replace=False)  # (b,)
             return _loss(self.X[rows], self.y[rows], self.P, self.l2, w)
 
         return fun
 
-    def solve(self, method="lstsq") -> np.ndarray:
-        """Exact minimizer ``w*`` ``(d,)`` of the loss.
+    def solve(self, method: str = "lstsq") -> Floats:
+        """Exact minimizer ``w*`` ``(d,)`` of the loss: the closed form.
 
-        Every method solves the augmented least-squares problem
-        ``min ||A w - b||^2`` with ``A = [X; sqrt(n l2) diag(P)]`` and
-        ``b = [y; 0]`` (equal to ``2n f(w)``), or its normal equations
-        ``H w = X^T y / n`` with ``H = X^T X / n + l2 diag(P)``:
-
-        * ``"lstsq"``: ``np.linalg.lstsq`` on ``(A, b)``;
-        * ``"qr"``: ``A Pi = Q R`` (economic, with column pivoting ``Pi``),
-          then ``R z = Q^T b`` and ``w = Pi z``;
-        * ``"svd"``: ``X = U S V^T`` and ``w = V diag(s / (s^2 + n l2)) U^T y``
-          (ridge filter factors) without intercept; the SVD of ``A`` with
-          ``l2 = 0`` filters (``1/s``) with an intercept;
-        * ``"cholesky"``: ``H = L L^T``, two triangular solves.
+        ``"lstsq"`` (``np.linalg.lstsq``), ``"qr"`` (with column pivoting) and
+        ``"svd"`` (ridge filter factors ``s / (s^2 + n l2)``) solve
+        ``min ||A w - b||^2`` with ``A = [X; sqrt(n l2) diag(P)]``,
+        ``b = [y; 0]``; ``"cholesky"`` the normal equations ``H w = X^T y / n``.
+        :mod:`surfaces.least_squares` has each, and how each treats
+        ill-conditioned data; when ``H`` is singular, ``"lstsq"`` and
+        ``"svd"`` return the minimum-norm minimizer.
 
         Parameters
         ----------
@@ -242,25 +286,10 @@ class LinearRegression(Surface):
         Raises
         ------
         ValueError
-            For an unknown method; for ``"qr"`` when ``A`` is rank deficient
-            to working precision (``|R_dd| <= max(m, d) * eps * |R_11|``, the
-            test ``np.linalg.matrix_rank`` applies to singular values); for
-            ``"cholesky"`` when the Hessian is singular (``X`` rank deficient
-            with ``l2 = 0``) or overflows float64 (see :attr:`hessian`).
-
-        Notes
-        -----
-        When ``H`` is singular the minimizer is not unique: ``"lstsq"`` and
-        ``"svd"`` return the minimum-norm one (singular values below
-        ``max(m, d) * eps * s_max`` treated as zero, as ``lstsq`` does).
-        ``"cholesky"`` squares the condition number, ``cond(H) = cond(A)^2``,
-        so it loses twice as many digits as the others on ill-conditioned data,
-        and refuses ``H`` whose smallest eigenvalue is below
-        ``max(n, d) * eps`` times its largest: any ``X`` with condition number
-        above about ``1 / sqrt(max(n, d) * eps)`` (``1e7`` for small data),
-        which ``"qr"`` still solves. ``"qr"`` never refuses a full-rank ``A``
-        with ``cond(A) < 1 / (max(m, d) * eps)``: each ``|R_ii|`` is at least
-        ``s_min`` and ``|R_11|`` at most ``s_max`` (singular values of ``A``).
+            For an unknown method (``TypeError`` if not a string); for
+            ``"qr"`` and ``"cholesky"`` when ``A`` or ``H`` is singular to
+            working precision (``"cholesky"`` sooner: ``cond(H) =
+            cond(A)^2``), or when ``H`` overflows float64 (:attr:`hessian`).
 
         Examples
         --------
@@ -268,69 +297,25 @@ class LinearRegression(Surface):
         >>> s.solve("cholesky")  # slope 1/2, intercept 2/3
         array([0.5       , 0.66666667])
         """
-        solvers = {
-            "lstsq": self._solve_lstsq,
-            "qr": self._solve_qr,
-            "svd": self._solve_svd,
-            "cholesky": self._solve_cholesky,
-        }
-        if not isinstance(method, str) or method not in solvers:
-            raise ValueError(
-                f"LinearRegression.solve: method must be one of "
-                f"{', '.join(METHODS)}; got {method!r}"
-            )
-        return solvers[method]()
-
-    def _augmented(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return ``A = [X; sqrt(n l2) diag(P)]`` ``(m, d)`` and ``b = [y; 0]``."""
-        if self.l2 == 0:
-            return self.X, self.y
-        # sqrt(n) sqrt(l2), not sqrt(n l2): n l2 overflows for l2 near 1e308
-        rows = np.sqrt(self.n) * np.sqrt(self.l2) * np.diag(self.P)  # (d, d)
-        A = np.vstack([self.X, rows])  # (n + d, d)
-        return A, np.concatenate([self.y, np.zeros(self.dim)])
-
-    def _solve_lstsq(self) -> np.ndarray:
-        A, b = self._augmented()
-        return np.linalg.lstsq(A, b, rcond=None)[0]
-
-    def _solve_qr(self) -> np.ndarray:
-        import scipy.linalg  # imported when used: `import surfaces` stays fast
-
-        A, b = self._augmented()
-        # A[:, pi] = Q R, |R_11| >= |R_22| >= ...: rank from R's diagonal, as
-        # matrix_rank decides it from singular values (not from X^T X, whose
-        # condition number is squared)
-        Q, R, pi = scipy.linalg.qr(A, mode="economic", pivoting=True)
-        diag = np.abs(np.diag(R))  # (min(m, d),)
-        if len(diag) < self.dim or diag[-1] <= max(A.shape) * EPS * diag[0]:
-            raise ValueError(self._singular_message("qr"))
-        w = np.empty(self.dim)
-        w[pi] = scipy.linalg.solve_triangular(R, Q.T @ b)
-        return w
-
-    def _solve_svd(self) -> np.ndarray:
-        if self.intercept:  # the penalty is not a multiple of I: augment
-            A, b = self._augmented()
-            return _svd_filter(A, b, root=0.0)
-        return _svd_filter(self.X, self.y, root=np.sqrt(self.n) * np.sqrt(self.l2))
-
-    def _solve_cholesky(self) -> np.ndarray:
-        import scipy.linalg  # imported when used: `import surfaces` stays fast
-
-        self._require_nonsingular("cholesky")
+        method = check_choice("LinearRegression.solve", "method", method, METHODS)
         try:
-            factor = scipy.linalg.cho_factor(self.hessian)
-        except np.linalg.LinAlgError as err:
-            raise ValueError(self._singular_message("cholesky")) from err
-        return scipy.linalg.cho_solve(factor, self.X.T @ self.y / self.n)
-
-    def _require_nonsingular(self, method: str) -> None:
-        # eigvalsh is backward stable: a singular H shows mu of order eps * L
-        # (matrix_rank's tolerance, applied to the Hessian's eigenvalues)
-        mu, L = self._eigenvalues[0], self._eigenvalues[-1]
-        if mu <= max(self.n, self.dim) * EPS * L:
-            raise ValueError(self._singular_message(method))
+            if method == "cholesky":
+                rhs = self.X.T @ self.y / self.n
+                return least_squares.cholesky(
+                    self.hessian, rhs, self._eigenvalues, self.n
+                )
+            if method == "svd" and not self.intercept:  # the penalty is l2 I
+                root = np.sqrt(self.n) * np.sqrt(self.l2)  # sqrt(n l2) without overflow
+                return least_squares.svd(self.X, self.y, root)
+            A, b = least_squares.augmented(self.X, self.y, self.P, self.l2)
+            solvers = {  # svd here: of A, with root = 0, the pseudo-inverse
+                "lstsq": least_squares.lstsq,
+                "qr": least_squares.qr,
+                "svd": least_squares.svd,
+            }
+            return solvers[method](A, b)
+        except least_squares.SingularError as err:
+            raise ValueError(self._singular_message(method)) from err
 
     def _singular_message(self, method: str) -> str:
         return (
@@ -341,7 +326,7 @@ class LinearRegression(Surface):
         )
 
     @cached_property
-    def hessian(self) -> np.ndarray:
+    def hessian(self) -> Floats:
         """Constant Hessian ``X^T X / n + l2 P^T P``, ``(d, d)`` (read-only).
 
         A ``ValueError`` if it overflows float64 (``|X|`` entries near
@@ -349,15 +334,15 @@ class LinearRegression(Surface):
         columns) scales the weights back.
         """
         with np.errstate(over="ignore", invalid="ignore"):  # checked below
-            H = self.X.T @ self.X / self.n + self.l2 * np.diag(self.P)
+            H: Floats = self.X.T @ self.X / self.n + self.l2 * np.diag(self.P)
         if not np.all(np.isfinite(H)):
             raise ValueError(self._overflow_message("X^T X / n + l2 P^T P"))
         H.setflags(write=False)
         return H
 
     @cached_property
-    def _eigenvalues(self) -> np.ndarray:
-        eigenvalues = np.linalg.eigvalsh(self.hessian)  # ascending
+    def _eigenvalues(self) -> Floats:
+        eigenvalues = cast(Floats, np.linalg.eigvalsh(self.hessian))  # ascending
         if not np.all(np.isfinite(eigenvalues)):  # |H| near the largest float64
             raise ValueError(self._overflow_message("the Hessian's eigenvalues"))
         return eigenvalues
@@ -380,19 +365,19 @@ class LinearRegression(Surface):
         return max(float(self._eigenvalues[0]), 0.0)
 
     @cached_property
-    def minimizers(self) -> np.ndarray:
+    def minimizers(self) -> Floats:  # type: ignore[override]
         """``(1, d)``: ``solve()`` (the minimum-norm minimizer if not unique)."""
         w = self.solve()[None]
         w.setflags(write=False)
         return w
 
     @cached_property
-    def minimum(self) -> float:
+    def minimum(self) -> float:  # type: ignore[override]
         """Loss at the minimizer."""
         return float(self.value(self.minimizers[0]))
 
     @cached_property
-    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+    def bounds(self) -> tuple[Floats, Floats]:  # type: ignore[override]
         """Box ``w* -+ max(1, 2 |w*|)`` around the minimizer, each ``(d,)``."""
         w = self.minimizers[0]
         half = np.maximum(1.0, 2 * np.abs(w))
@@ -405,7 +390,9 @@ class LinearRegression(Surface):
         )
 
 
-def _loss(X, y, P, l2, w) -> tuple[np.ndarray, np.ndarray]:
+def _loss(
+    X: Floats, y: Floats, P: Floats, l2: float, w: Floats
+) -> tuple[Floats, Floats]:
     """Compute ``value`` and ``grad`` on rows ``(X, y)``, sharing ``r``."""
     m = X.shape[0]
     r = w @ X.T - y  # (*batch, m)
@@ -413,24 +400,3 @@ def _loss(X, y, P, l2, w) -> tuple[np.ndarray, np.ndarray]:
     f = (r**2).sum(axis=-1) / (2 * m) + penalty
     g = r @ X / m + l2 * P * w  # (*batch, d)
     return f, g
-
-
-def _svd_filter(A, b, root: float) -> np.ndarray:
-    """``V diag(phi) U^T b`` for ``A = U S V^T``: ``phi = s / (s^2 + root^2)``.
-
-    ``root = sqrt(n l2)`` for ridge. With ``root = 0`` this is the
-    pseudo-inverse: singular values at or below ``max(m, d) * eps * s_max``
-    (the ``lstsq`` default) are treated as zero.
-    """
-    U, s, Vt = np.linalg.svd(A, full_matrices=False)  # (m, k), (k,), (k, d)
-    if root > 0:
-        # s^2 + root^2 = h^2 with h = hypot(s, root), which neither overflows
-        # (s or root above 1e154) nor underflows; s = 0 gives phi = 0
-        h = np.hypot(s, root)  # (k,)
-        phi = s / h / h
-    else:
-        cutoff = max(A.shape) * EPS * s[0]
-        kept = s > cutoff
-        phi = np.zeros_like(s)
-        phi[kept] = 1 / s[kept]
-    return Vt.T @ (phi * (U.T @ b))

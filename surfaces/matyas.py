@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_fixed_dim
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class Matyas(Surface):
@@ -53,7 +55,7 @@ class Matyas(Surface):
 
     name = "matyas"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         super().__init__(
             dim=check_fixed_dim("Matyas", dim, 2),
             bounds=(-10.0, 10.0),
@@ -62,7 +64,7 @@ class Matyas(Surface):
             start=[-8.0, -2.0],
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Matyas' value: a positive definite quadratic form.
 
         Squares are products, not ``**``, so that a batch gives bitwise the
@@ -89,7 +91,7 @@ class Matyas(Surface):
         f = 0.26 * (x1 * x1 + x2 * x2) - 0.48 * x1 * x2  # (2)
         return f
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Matyas' gradient: the Hessian times ``x``, since ``f`` is quadratic.
 
         Formula::

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-import numbers
+from typing import cast
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_dim
+from surfaces._base import Surface
+from surfaces._checks import (
+    Seed,
+    check_array,
+    check_bool,
+    check_dim,
+    check_real,
+    check_rng,
+)
 
 
 class Quadratic(Surface):
@@ -69,18 +78,18 @@ class Quadratic(Surface):
 
     name = "quadratic"
 
-    def __init__(self, eigenvalues=None, condition=None, dim=None, rotate=True, seed=0):
+    def __init__(
+        self,
+        eigenvalues: ArrayLike | None = None,
+        condition: float | None = None,
+        dim: int | None = None,
+        rotate: bool = True,
+        seed: Seed = 0,
+    ) -> None:
         lam = _eigenvalues(eigenvalues, condition, dim)
         d = lam.size
-        if not isinstance(rotate, bool | np.bool_):
-            raise TypeError(f"Quadratic: rotate must be a bool, got {rotate!r}")
-        try:
-            rng = np.random.default_rng(seed)
-        except (TypeError, ValueError) as err:
-            raise type(err)(
-                "Quadratic: seed must be a non-negative int or a numpy Generator, "
-                f"got {seed!r}"
-            ) from err
+        rotate = check_bool("Quadratic", "rotate", rotate)
+        rng = check_rng("Quadratic", seed, name="seed")
         Q = _rotation(d, rng) if rotate else np.eye(d)
         A = (Q * lam) @ Q.T  # Q diag(lam) Q^T
         self.A = 0.5 * (A + A.T)  # symmetric to the last bit
@@ -95,7 +104,7 @@ class Quadratic(Surface):
             start=np.ones(d),
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Quadratic's value ``1/2 x^T A x``: the bowl's height above its bottom.
 
         Line (1) is ``A x`` written elementwise (row ``i`` of ``A`` times ``x``,
@@ -121,9 +130,9 @@ class Quadratic(Surface):
         # (d, d) * (*batch, 1, d) -> (*batch, d, d), summed to (*batch, d)
         Ax = (self.A * x[..., None, :]).sum(axis=-1)  # (1)
         f = 0.5 * (x * Ax).sum(axis=-1)  # (2)
-        return f
+        return cast("NDArray[np.float64]", f)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Quadratic's gradient ``A x``: steepest where the curvature is largest.
 
         Formula (elementwise, as in :meth:`value`)::
@@ -142,48 +151,67 @@ class Quadratic(Surface):
         """
         x = self._check(x)
         g = (self.A * x[..., None, :]).sum(axis=-1)  # (1)
-        return g
+        return cast("NDArray[np.float64]", g)
 
-    def value_and_grad(self, x):
+    def value_and_grad(
+        self, x: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Value ``(*batch,)`` and gradient ``(*batch, d)``, sharing ``A x``."""
         x = self._check(x)
         g = (self.A * x[..., None, :]).sum(axis=-1)
         return 0.5 * (x * g).sum(axis=-1), g
 
 
-def _eigenvalues(eigenvalues, condition, dim) -> np.ndarray:
+def _eigenvalues(
+    eigenvalues: ArrayLike | None, condition: float | None, dim: int | None
+) -> NDArray[np.float64]:
     """Validate the arguments and return the eigenvalues ``(d,)``."""
     if eigenvalues is not None:
         if condition is not None:
             msg = f"eigenvalues={eigenvalues!r} and condition={condition!r}"
             raise ValueError(f"Quadratic: give eigenvalues or condition, got {msg}")
-        try:
-            lam = np.array(eigenvalues, dtype=np.float64)
-        except (TypeError, ValueError) as err:
-            raise TypeError(
-                f"Quadratic: eigenvalues must be numbers, got {eigenvalues!r}"
-            ) from err
-        if lam.ndim != 1 or lam.size == 0 or not np.all(np.isfinite(lam) & (lam > 0)):
-            raise ValueError(
-                "Quadratic: eigenvalues must be a non-empty list of positive finite "
-                f"numbers, got {eigenvalues!r}"
-            )
+        lam = check_array("Quadratic", "eigenvalues", eigenvalues, ("d",))
+        if not np.all(lam > 0):
+            raise ValueError(f"Quadratic: eigenvalues must be > 0, got {eigenvalues!r}")
         if dim is not None and check_dim("Quadratic", dim) != lam.size:
             raise ValueError(f"Quadratic: dim={dim} but {lam.size} eigenvalues given")
         return lam
     d = 2 if dim is None else check_dim("Quadratic", dim)
-    k = 10.0 if condition is None else condition
-    if isinstance(k, bool) or not isinstance(k, numbers.Real):
-        raise TypeError(f"Quadratic: condition must be a real number, got {k!r}")
-    if not 1 <= k < np.inf or (d == 1 and k != 1):
+    k = check_real(
+        "Quadratic", "condition", 10.0 if condition is None else condition, 1
+    )
+    if d == 1 and k != 1:
         raise ValueError(
-            f"Quadratic: condition must be finite, >= 1 (and 1 if dim=1), got {k}"
+            f"Quadratic: condition must be 1 when dim=1, got {condition!r}"
         )
-    return np.geomspace(1.0, float(k), d)
+    return np.geomspace(1.0, k, d)
 
 
-def _rotation(d, rng) -> np.ndarray:
-    """A random orthogonal ``(d, d)`` matrix, Haar-distributed (SciPy's ortho_group)."""
-    from scipy.stats import ortho_group  # 0.3 s to import: only when rotating
+def _rotation(d: int, rng: np.random.Generator) -> NDArray[np.float64]:
+    """A random orthogonal ``(d, d)`` matrix, Haar-distributed [1]_.
 
-    return ortho_group.rvs(d, random_state=rng).reshape(d, d)
+    The Q factor of a matrix of independent standard normals, its columns
+    flipped to make the diagonal of R positive: then ``Z = Q R`` is the
+    unique QR factorization with that sign convention, and since the law of
+    ``Z`` is invariant under ``Z -> U Z`` for any orthogonal ``U``, so is the
+    law of ``Q``. Without line (3), ``Q`` would inherit LAPACK's sign
+    convention and not be Haar. (``A = Q diag(lam) Q^T`` does not depend on
+    the column signs; ``Q`` does.)
+
+    Formula::
+
+        (1) Z = rng.standard_normal((d, d))
+        (2) Q, R = linalg.qr(Z)
+        (3) Q = Q * sign(diag(R))
+
+    ``sign(R_jj)`` is 0 only when ``Z`` is singular, an event of probability 0.
+
+    References
+    ----------
+    .. [1] F. Mezzadri, "How to generate random matrices from the classical
+       compact groups", Notices of the AMS 54(5), 592-604, 2007.
+    """
+    Z = rng.standard_normal((d, d))  # (1)
+    Q, R = np.linalg.qr(Z)  # (2)
+    Q = Q * np.sign(np.diag(R))  # (3)
+    return Q

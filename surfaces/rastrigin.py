@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import cast
 
-from surfaces._base import Surface, check_dim
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from surfaces._base import Surface
+from surfaces._checks import check_dim
 
 
 class Rastrigin(Surface):
@@ -57,7 +61,7 @@ class Rastrigin(Surface):
 
     name = "rastrigin"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         d = check_dim("Rastrigin", dim)
         super().__init__(
             dim=d,
@@ -67,7 +71,7 @@ class Rastrigin(Surface):
             start=np.resize([-2.0, 3.5], d),
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Rastrigin's value at ``x``.
 
         The parabola ``x_i^2`` pulls towards the origin while the cosine adds
@@ -90,9 +94,9 @@ class Rastrigin(Surface):
         x = self._check(x)
         d = self.dim
         f = 10 * d + (x**2 - 10 * np.cos(2 * np.pi * x)).sum(axis=-1)  # (1)
-        return f
+        return cast("NDArray[np.float64]", f)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Gradient of Rastrigin's function at ``x``.
 
         Each coordinate is independent: the parabola's slope ``2 x_i`` plus the

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from surfaces._base import Surface
+from surfaces._checks import check_choice
 from surfaces.ackley import Ackley
 from surfaces.beale import Beale
 from surfaces.booth import Booth
@@ -44,7 +47,7 @@ def names() -> list[str]:
     return list(SURFACES)
 
 
-def get(name: str, **kwargs) -> Surface:
+def get(name: str, **kwargs: Any) -> Surface:
     """Build the surface registered as ``name`` (e.g. ``"rosenbrock"``) with ``kwargs``.
 
     Every surface takes ``dim``: those defined in any dimension are built in
@@ -63,11 +66,10 @@ def get(name: str, **kwargs) -> Surface:
         ...
     ValueError: Branin: dim must be 2, got 3
     """
-    if not isinstance(name, str):
-        raise TypeError(f"surfaces.get: name must be a string, got {name!r}")
-    key = name.lower().replace("-", "_")
-    if key not in SURFACES:
-        raise ValueError(
-            f"surfaces.get: unknown surface {name!r}; known: {', '.join(SURFACES)}"
-        )
+    key = check_choice("surfaces.get", "name", name, SURFACES, normalize=_key)
     return SURFACES[key](**kwargs)
+
+
+def _key(name: str) -> str:
+    """The registry key of ``name``: lower case, ``_`` for ``-``."""
+    return name.lower().replace("-", "_")

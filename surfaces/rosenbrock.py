@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import cast
 
-from surfaces._base import Surface, check_dim
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from surfaces._base import Surface
+from surfaces._checks import check_dim
 
 
 class Rosenbrock(Surface):
@@ -59,7 +63,7 @@ class Rosenbrock(Surface):
 
     name = "rosenbrock"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         d = check_dim("Rosenbrock", dim, min_dim=2)
         super().__init__(
             dim=d,
@@ -69,7 +73,7 @@ class Rosenbrock(Surface):
             start=np.resize([-1.2, 1.0], d),  # (-1.2, 1, -1.2, ...)
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Rosenbrock's value: the squared residuals of every adjacent pair.
 
         ``a`` holds ``x_1 .. x_{d-1}``; ``r`` is how far each next
@@ -98,9 +102,9 @@ class Rosenbrock(Surface):
         r = x[..., 1:] - a * a  # (2)
         s = 1.0 - a  # (3)
         f = (100.0 * r * r + s * s).sum(axis=-1)  # (4)
-        return f
+        return cast("NDArray[np.float64]", f)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Rosenbrock's gradient: each coordinate is in up to two terms.
 
         As ``x_i`` in term ``i`` it gets ``-400 x_i r_i - 2 (1 - x_i)``, and
@@ -139,7 +143,9 @@ class Rosenbrock(Surface):
         g[..., 1:] = g[..., 1:] + t  # (7)
         return g
 
-    def value_and_grad(self, x):
+    def value_and_grad(
+        self, x: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Value ``(*batch,)`` and gradient ``(*batch, d)`` in one pass.
 
         The lines of :meth:`value` and :meth:`grad`, sharing ``a, r, s``:

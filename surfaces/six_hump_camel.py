@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_fixed_dim
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class SixHumpCamel(Surface):
@@ -67,7 +69,7 @@ class SixHumpCamel(Surface):
 
     name = "six_hump_camel"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         x_star = np.array([0.08984201368301331, -0.7126564032704135])
         super().__init__(
             dim=check_fixed_dim("SixHumpCamel", dim, 2),
@@ -77,7 +79,7 @@ class SixHumpCamel(Surface):
             start=[1.0, 1.0],
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Six-hump camel value at ``x``.
 
         The ``x1`` part has three wells, the ``x2`` part two; the coupling
@@ -109,7 +111,7 @@ class SixHumpCamel(Surface):
         f = f_x1 + x1 * x2 + f_x2  # (4)
         return f[..., 0]  # (*batch, 1) -> (*batch,)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Gradient of the six-hump camel function at ``x``.
 
         Term by term derivatives of the expanded polynomial

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import cast
 
-from surfaces._base import Surface, check_dim
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from surfaces._base import Surface
+from surfaces._checks import check_dim
 
 # The minimizing coordinate: the negative root of g'(x) = 4 x^3 - 32 x + 5 = 0,
 # to full double precision (Newton's method in 40-digit arithmetic gives
@@ -72,7 +76,7 @@ class StyblinskiTang(Surface):
 
     name = "styblinski_tang"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         d = check_dim("StyblinskiTang", dim)
         super().__init__(
             dim=d,
@@ -82,7 +86,7 @@ class StyblinskiTang(Surface):
             start=np.full(d, 4.0),
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Styblinski-Tang value at ``x``.
 
         Each coordinate adds its own double well.
@@ -103,9 +107,9 @@ class StyblinskiTang(Surface):
         """
         x = self._check(x)
         f = 0.5 * (x**4 - 16 * x**2 + 5 * x).sum(axis=-1)  # (1)
-        return f
+        return cast("NDArray[np.float64]", f)
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Gradient of the Styblinski-Tang function at ``x``.
 
         Coordinate by coordinate, the derivative of the well; its zeros are

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from surfaces._base import Surface, check_fixed_dim
+from surfaces._base import Surface
+from surfaces._checks import check_fixed_dim
 
 
 class ThreeHumpCamel(Surface):
@@ -54,7 +56,7 @@ class ThreeHumpCamel(Surface):
 
     name = "three_hump_camel"
 
-    def __init__(self, dim=2):
+    def __init__(self, dim: int = 2) -> None:
         super().__init__(
             dim=check_fixed_dim("ThreeHumpCamel", dim, 2),
             bounds=(-5.0, 5.0),
@@ -63,7 +65,7 @@ class ThreeHumpCamel(Surface):
             start=[-2.0, 2.0],
         )
 
-    def value(self, x):
+    def value(self, x: ArrayLike) -> NDArray[np.float64]:
         """Three-hump camel's value: a camel-back polynomial in ``x1``, plus a bowl.
 
         Powers of ``x1`` are products of ``s = x1^2``, not ``**``, so that a
@@ -92,7 +94,7 @@ class ThreeHumpCamel(Surface):
         f = 2 * s - 1.05 * s * s + s * s * s / 6 + x1 * x2 + x2 * x2  # (3)
         return f
 
-    def grad(self, x):
+    def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         """Three-hump camel's gradient, term by term.
 
         Formula::

@@ -10,6 +10,8 @@ RuntimeWarnings (overflow, invalid value, division by zero) are errors.
 """
 
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -79,6 +81,31 @@ def test_the_cases_cover_the_registry():
     assert not set(FIXED_DIM) & set(MIN_DIM)
 
 
+# --- the package: what importing it costs, what it offers -----------------
+
+
+def test_import_and_a_rotated_quadratic_load_no_scipy():
+    # Quadratic's rotation is NumPy's QR (not scipy.stats.ortho_group, which
+    # costs 0.75 s to import); SciPy is imported only by the solvers that use it
+    code = (
+        "import sys, surfaces; surfaces.Quadratic(dim=4); surfaces.load_diabetes(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_public_names_are_importable_from_the_package():
+    # datasets.py's names, as before its rename from data.py
+    from surfaces import Split, kfold, load_diabetes, make_regression, split  # noqa: F401
+
+    names = {"Split", "kfold", "load_diabetes", "make_regression", "split"}
+    assert names <= set(surfaces.__all__)
+    assert all(hasattr(surfaces, name) for name in surfaces.__all__)
+
+
 # --- the registry and the constructors ---------------------------------------
 
 
@@ -91,7 +118,9 @@ def test_registry_name_and_default_construction(name):
 
 
 def test_registry_rejects_unknown_names():
-    with pytest.raises(ValueError, match="unknown surface 'sphere'; known: quadratic"):
+    with pytest.raises(
+        ValueError, match="name must be one of quadratic, rosenbrock, .*; got 'sphere'"
+    ):
         surfaces.get("sphere")
     with pytest.raises(TypeError, match="name must be a string, got 3"):
         surfaces.get(3)
@@ -179,7 +208,7 @@ def test_surface_init_converts_to_float64_arrays():
         (dict(dim=2.0), TypeError, "dim must be an integer"),
         (dict(bounds=([-1, -1, -1], 1)), ValueError, r"bounds\[0\] .* \(2,\)"),
         (dict(bounds=(-1, np.inf)), ValueError, r"bounds\[1\] must be finite"),
-        (dict(bounds=(-1, "a")), TypeError, r"bounds\[1\] must be numbers"),
+        (dict(bounds=(-1, "a")), TypeError, r"bounds\[1\] must be an array of real"),
         (dict(bounds=(1, -1)), ValueError, "bounds must have low < high"),
         (dict(bounds=([-1, 1], 1)), ValueError, "bounds must have low < high"),
         (dict(minimizers=[0, 0, 0]), ValueError, r"minimizers .* \(k, 2\)"),
@@ -192,8 +221,9 @@ def test_surface_init_converts_to_float64_arrays():
         (dict(start=0.5), ValueError, r"start must have shape \(2,\)"),
         (dict(start=[0, 0, 0]), ValueError, r"start must have shape \(2,\)"),
         (dict(start=[0, -1.5]), ValueError, "start must lie in bounds"),
-        (dict(start=[0, None]), ValueError, "start must be finite"),
-        (dict(start=["a", 0]), TypeError, "start must be numbers"),
+        (dict(start=[0, np.nan]), ValueError, r"start must be finite, got a value nan"),
+        (dict(start=[0, None]), TypeError, r"start .* real numbers, got \[0, None\]"),
+        (dict(start=["a", 0]), TypeError, r"start .* real numbers, got \['a', 0\]"),
     ],
 )
 def test_surface_init_names_the_surface_and_the_attribute(changes, error, message):

@@ -31,6 +31,7 @@ from surfaces import (
     StyblinskiTang,
     ThreeHumpCamel,
 )
+from surfaces.quadratic import _rotation
 from tests.strategies import arrays
 
 pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")  # NumPy's warnings
@@ -127,6 +128,45 @@ def test_quadratic_eigenvalues_are_geometric_and_seeded():
     assert np.array_equal(Quadratic(seed=5).A, Quadratic(seed=5).A)
     assert not np.array_equal(Quadratic(seed=5).A, Quadratic(seed=6).A)
     assert Quadratic(eigenvalues=[3.0]).dim == 1
+
+
+def ks_distance_to_uniform(u):
+    """Kolmogorov-Smirnov distance of a sample in [0, 1] to the uniform law."""
+    u, n = np.sort(u), len(u)
+    i = np.arange(1, n + 1)
+    return max(np.max(i / n - u), np.max(u - (i - 1) / n))
+
+
+# With n = 2000 draws, the uniform law gives a distance above 1.95 / sqrt(n)
+# with probability 0.001 (Kolmogorov's limit law); the seeds are fixed, so
+# the test is deterministic.
+N_DRAWS = 2000
+KS_LIMIT = 1.95 / math.sqrt(N_DRAWS)
+
+
+def test_quadratic_rotation_turns_an_axis_to_a_uniform_direction():
+    # eigenvalues (1, 1, 2): A = I + q q^T, q the rotated third axis. If the
+    # rotation is Haar, q is uniform on the sphere S^2, and then |q_1| is
+    # uniform on [0, 1] (Archimedes' hat-box theorem): A_11 - 1 = q_1^2.
+    a11 = [
+        Quadratic(eigenvalues=[1.0, 1.0, 2.0], seed=s).A[0, 0] for s in range(N_DRAWS)
+    ]
+    q1 = np.sqrt(np.maximum(np.array(a11) - 1.0, 0.0))  # rounding may give -eps
+    assert ks_distance_to_uniform(q1) < KS_LIMIT
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 5])
+def test_quadratic_rotation_is_orthogonal_with_random_signs(d):
+    # A does not see the column signs of Q (Q diag(lam) Q^T), so the sign fix
+    # of the Haar construction is checked on Q itself: LAPACK's QR alone gives
+    # the same signs every time (Q[0, 0] = 1 for d = 1, < 0 for d > 1;
+    # det Q = (-1)^(d-1)); Haar measure on O(d) gives each sign of Q[0, 0] and
+    # of det Q with probability 1/2 (here within 4.5 standard errors).
+    rotations = [_rotation(d, np.random.default_rng(s)) for s in range(N_DRAWS)]
+    for Q in rotations[:50]:
+        np.testing.assert_allclose(Q.T @ Q, np.eye(d), rtol=0, atol=10 * d * EPS)
+    signs = np.array([[Q[0, 0] > 0, np.linalg.det(Q) > 0] for Q in rotations])
+    assert np.all(np.abs(signs.mean(axis=0) - 0.5) < 0.05)
 
 
 # --- published digits ---------------------------------------------------------

@@ -14,7 +14,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from surfaces.data import load_diabetes, make_regression
+from surfaces import load_diabetes, make_regression
 from surfaces.linear_regression import METHODS, LinearRegression
 
 EPS = np.finfo(float).eps
@@ -485,6 +485,95 @@ def test_minibatch_same_rows_for_the_batch_and_reproducible():
     assert len({u for u, _ in values}) > 1  # successive calls draw new rows
 
 
+# ---------------------------------------------------------------- features and subset
+
+
+@given(problems())
+def test_features_are_the_given_x_without_the_ones_column(problem):
+    X, y, l2, intercept = problem
+    given_X = X.copy()
+    s = LinearRegression(X, y, l2=l2, intercept=intercept)
+    X[...] = 7.0  # the surface keeps its own copy
+    assert s.features.shape == given_X.shape == (s.n, s.p)
+    np.testing.assert_array_equal(s.features, given_X)
+    np.testing.assert_array_equal(design(s.features, intercept), s.X)
+    for stored in (s.features, s.X, s.y):
+        assert not stored.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        s.features[0, 0] = 1.0
+
+
+@given(problems(), st.data())
+def test_subset_of_every_row_is_the_same_surface(problem, data):
+    X, y, l2, intercept = problem
+    s = LinearRegression(X, y, l2=l2, intercept=intercept)
+    w = data.draw(arrays(np.float64, (3, s.dim), elements=coord))
+    for rows in (np.arange(s.n), np.ones(s.n, dtype=bool), list(range(s.n))):
+        t = s.subset(rows)
+        assert (t.n, t.p, t.dim, t.l2, t.intercept) == (s.n, s.p, s.dim, l2, intercept)
+        # the same rows in the same order: the same stored problem ...
+        for a, b in ((t.X, s.X), (t.y, s.y), (t.P, s.P)):
+            np.testing.assert_array_equal(a, b)
+        # ... so the same loss (to rounding: BLAS may sum copies at other
+        # addresses in another order, so not asserted bit for bit)
+        A = design(X, intercept)
+        bound = value_rounding_bound(A, y, l2, w)
+        assert np.all(np.abs(t.value(w) - s.value(w)) <= 2 * bound)
+        for k in range(3):
+            g_tol = 2 * grad_rounding_bound(A, y, l2, w[k])
+            assert np.all(np.abs(t.grad(w[k]) - s.grad(w[k])) <= g_tol)
+
+
+@given(problems(), st.data())
+def test_subset_is_the_loss_on_those_rows(problem, data):
+    X, y, l2, intercept = problem
+    n = len(y)
+    s = LinearRegression(X, y, l2=l2, intercept=intercept)
+    rows = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=2 * n))
+    w = data.draw(arrays(np.float64, (1, s.dim), elements=coord))
+    A, b = design(X, intercept)[rows], y[rows]  # independent oracle
+    P = penalty_mask(X.shape[1], intercept)
+    r = A @ w[0] - b
+    expected = r @ r / (2 * len(rows)) + l2 / 2 * np.sum((P * w[0]) ** 2)
+    got = s.subset(np.array(rows)).value(w)
+    assert np.all(np.abs(got - expected) <= 2 * value_rounding_bound(A, b, l2, w))
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True  # a mask selects each row once, in order
+    np.testing.assert_array_equal(s.subset(mask).y, y[np.unique(rows)])
+
+
+def test_subset_keeps_l2_and_intercept_unless_l2_is_given():
+    X, y, _ = make_regression(n=10, d=3, rng=11)
+    s = LinearRegression(X, y, l2=0.5, intercept=True)
+    held_out = s.subset([7, 8, 9], l2=0.0)  # a validation fold: no penalty
+    assert (held_out.l2, held_out.intercept, held_out.dim) == (0.0, True, 4)
+    np.testing.assert_array_equal(held_out.features, X[7:])
+    assert s.subset([0, 1]).l2 == 0.5
+    with pytest.raises(ValueError, match="l2"):
+        s.subset([0, 1], l2=-1.0)
+
+
+@pytest.mark.parametrize(
+    ("rows", "error", "message"),
+    [
+        ([], ValueError, r"rows must select at least one row"),
+        (np.zeros(5, dtype=bool), ValueError, r"rows must select at least one row"),
+        ([[0, 1]], ValueError, r"rows must select .*got \[\[0, 1\]\]"),
+        ([0, 5], ValueError, r"rows must be indices in \[0, 5\), got \[0, 5\]"),
+        ([-1], ValueError, r"rows must be indices in \[0, 5\), got \[-1\]"),
+        (np.ones(4, dtype=bool), ValueError, r"rows as a boolean mask .*\(5,\)"),
+        ([0.0, 1.0], TypeError, r"rows must be integer indices .*got \[0.0, 1.0\]"),
+        ("0", TypeError, r"rows must be integer indices .*got '0'"),
+        (None, TypeError, r"rows must be integer indices .*got None"),
+        ([[0], [1, 2]], ValueError, r"rows must be a 1-d array"),
+    ],
+)
+def test_bad_rows_are_refused_naming_rows(rows, error, message):
+    s = LinearRegression(np.ones((5, 2)), np.arange(5.0))
+    with pytest.raises(error, match=f"^LinearRegression.subset: {message}"):
+        s.subset(rows)
+
+
 # ---------------------------------------------------------------- bad input
 
 
@@ -527,12 +616,19 @@ def test_wrong_shapes(problem, extra):
         s.value(np.zeros(s.dim + abs(extra)))
 
 
-@given(st.text().filter(lambda m: m not in METHODS) | st.sampled_from([None, 1]))
+@given(st.text().filter(lambda m: m not in METHODS))
 def test_bad_method(method):
     s = LinearRegression([[1.0], [2.0]], [1.0, 3.0])
     with pytest.raises(
-        ValueError, match="method must be one of lstsq, qr, svd, cholesky"
+        ValueError, match="method must be one of lstsq, qr, svd, cholesky; got"
     ):
+        s.solve(method)
+
+
+@pytest.mark.parametrize("method", [None, 1, ["qr"]])
+def test_method_that_is_not_a_string_is_a_type_error(method):
+    s = LinearRegression([[1.0], [2.0]], [1.0, 3.0])
+    with pytest.raises(TypeError, match=r"method must be a string, got"):
         s.solve(method)
 
 

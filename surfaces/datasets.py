@@ -2,108 +2,35 @@
 
 Randomness comes from an ``rng`` argument coerced with
 ``np.random.default_rng`` (``None``, an integer seed or a ``Generator``);
-nothing here touches global random state.
+nothing here touches global random state. The diabetes files are package
+data in the folder ``surfaces/data/``, read with ``importlib.resources`` (so
+an installed wheel finds them too).
 """
 
 from __future__ import annotations
 
 import gzip
-import numbers
 from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from surfaces._checks import (
+    Seed,
+    check_bool,
+    check_int,
+    check_real,
+    check_rng,
+    check_xy,
+)
 
 DIABETES_FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
 
 
-def check_xy(who: str, X, y, finite: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Validate a data set: ``X`` ``(n, p)`` and ``y`` ``(n,)`` of real numbers.
-
-    Parameters
-    ----------
-    who : str
-        Name of the caller, for the error messages.
-    X, y : array_like
-        Features ``(n, p)`` with ``n >= 1``, ``p >= 1``, and targets ``(n,)``.
-    finite : bool, default True
-        Also reject NaN and infinity.
-
-    Returns
-    -------
-    tuple of ndarray
-        ``X`` and ``y`` as float64.
-
-    Examples
-    --------
-    >>> X, y = check_xy("demo", [[1, 2], [3, 4]], [5, 6])
-    >>> X.dtype, X.shape, y.shape
-    (dtype('float64'), (2, 2), (2,))
-    """
-    X, y = _as_real(who, "X", X), _as_real(who, "y", y)
-    if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
-        raise ValueError(
-            f"{who}: X must have shape (n, p) with n, p >= 1, got shape {X.shape}"
-        )
-    if y.shape != (X.shape[0],):
-        raise ValueError(
-            f"{who}: y must have shape (n,) = ({X.shape[0]},) to match X, "
-            f"got shape {y.shape}"
-        )
-    for label, a in (("X", X), ("y", y)):
-        if finite and not np.all(np.isfinite(a)):
-            bad = a[~np.isfinite(a)][0]
-            raise ValueError(f"{who}: {label} must be finite, got a value {bad}")
-    return X, y
-
-
-def _as_real(who: str, label: str, a) -> np.ndarray:
-    try:
-        a = np.asarray(a)
-    except ValueError as err:  # NumPy refuses ragged nested lists
-        raise ValueError(
-            f"{who}: {label} must be a rectangular array (rows of one length), "
-            f"got {a!r}"
-        ) from err
-    if a.dtype.kind not in "biuf":  # bool, integers, floats; not complex or objects
-        raise TypeError(f"{who}: {label} must be an array of real numbers, got {a!r}")
-    return a.astype(np.float64)
-
-
-def as_rng(who: str, rng) -> np.random.Generator:
-    """Coerce ``rng`` with ``np.random.default_rng``, naming it in the error.
-
-    Examples
-    --------
-    >>> int(as_rng("demo", 0).integers(10)) == int(np.random.default_rng(0).integers(10))
-    True
-    """
-    try:
-        return np.random.default_rng(rng)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"{who}: rng must be None, a seed or a numpy Generator, got {rng!r}"
-        ) from err
-
-
-def _check_int(who: str, label: str, value, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{who}: {label} must be an integer, got {value!r}")
-    if value < low or (high is not None and value > high):
-        upper = "" if high is None else f" and <= {high}"
-        raise ValueError(f"{who}: {label} must be >= {low}{upper}, got {value}")
-    return int(value)
-
-
-def _check_fraction(who: str, label: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{who}: {label} must be a real number, got {value!r}")
-    if not 0 < value < 1:
-        raise ValueError(f"{who}: {label} must be in (0, 1), got {value!r}")
-    return float(value)
-
-
-def make_regression(n=100, d=5, noise=0.1, rng=None):
+def make_regression(
+    n: int = 100, d: int = 5, noise: float = 0.1, rng: Seed = None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Draw a synthetic linear regression problem with known true weights.
 
     ::
@@ -135,31 +62,30 @@ def make_regression(n=100, d=5, noise=0.1, rng=None):
     >>> X.shape, y.shape, bool(np.allclose(X @ w_true, y))
     ((4, 2), (4,), True)
     """
-    n = _check_int("make_regression", "n", n, 1)
-    d = _check_int("make_regression", "d", d, 1)
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise TypeError(f"make_regression: noise must be a real number, got {noise!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"make_regression: noise must be >= 0, got {noise!r}")
-    rng = as_rng("make_regression", rng)
-    X = rng.standard_normal((n, d))
-    w_true = rng.standard_normal(d)
-    y = X @ w_true + noise * rng.standard_normal(n)
+    n = check_int("make_regression", "n", n, 1)
+    d = check_int("make_regression", "d", d, 1)
+    noise = check_real("make_regression", "noise", noise, 0)
+    gen = check_rng("make_regression", rng)
+    X = gen.standard_normal((n, d))
+    w_true = gen.standard_normal(d)
+    y = X @ w_true + noise * gen.standard_normal(n)
     return X, y, w_true
 
 
 class Split(NamedTuple):
     """Disjoint train, validation and test parts; unpacks as a 6-tuple."""
 
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
+    X_train: NDArray[np.float64]
+    y_train: NDArray[np.float64]
+    X_val: NDArray[np.float64]
+    y_val: NDArray[np.float64]
+    X_test: NDArray[np.float64]
+    y_test: NDArray[np.float64]
 
 
-def split(X, y, val=0.2, test=0.2, rng=None) -> Split:
+def split(
+    X: ArrayLike, y: ArrayLike, val: float = 0.2, test: float = 0.2, rng: Seed = None
+) -> Split:
     """Split rows at random into disjoint train, validation and test sets.
 
     A random permutation of the rows; the **test** rows are held out first,
@@ -199,10 +125,10 @@ def split(X, y, val=0.2, test=0.2, rng=None) -> Split:
     >>> parts.X_train.shape, parts.X_val.shape, parts.X_test.shape
     ((5, 2), (2, 2), (3, 2))
     """
-    X, y = check_xy("split", X, y, finite=False)
-    val = _check_fraction("split", "val", val)
-    test = _check_fraction("split", "test", test)
-    n = X.shape[0]
+    X_, y_ = check_xy("split", X, y, finite=False)
+    val = check_real("split", "val", val, 0, 1, open_interval=True)
+    test = check_real("split", "test", test, 0, 1, open_interval=True)
+    n = X_.shape[0]
     n_test, n_val = int(np.floor(test * n + 0.5)), int(np.floor(val * n + 0.5))
     n_train = n - n_test - n_val
     if min(n_test, n_val, n_train) < 1:
@@ -211,12 +137,14 @@ def split(X, y, val=0.2, test=0.2, rng=None) -> Split:
             f"{n_train} train, {n_val} validation and {n_test} test rows; "
             f"each must be non-empty (change val or test)"
         )
-    perm = as_rng("split", rng).permutation(n)
+    perm = check_rng("split", rng).permutation(n)
     te, va, tr = perm[:n_test], perm[n_test : n_test + n_val], perm[n_test + n_val :]
-    return Split(X[tr], y[tr], X[va], y[va], X[te], y[te])
+    return Split(X_[tr], y_[tr], X_[va], y_[va], X_[te], y_[te])
 
 
-def kfold(n, k=5, rng=None) -> list[tuple[np.ndarray, np.ndarray]]:
+def kfold(
+    n: int, k: int = 5, rng: Seed = None
+) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
     """Return the indices of ``k``-fold cross-validation (a random partition).
 
     The rows ``0..n-1`` are permuted and cut into ``k`` folds whose sizes
@@ -243,14 +171,16 @@ def kfold(n, k=5, rng=None) -> list[tuple[np.ndarray, np.ndarray]]:
     >>> [(len(tr), len(va)) for tr, va in folds]
     [(2, 3), (3, 2)]
     """
-    n = _check_int("kfold", "n", n, 2)
-    k = _check_int("kfold", "k", k, 2, n)
-    perm = as_rng("kfold", rng).permutation(n)
+    n = check_int("kfold", "n", n, 2)
+    k = check_int("kfold", "k", k, 2, n)
+    perm = check_rng("kfold", rng).permutation(n)
     folds = np.array_split(perm, k)
     return [(np.concatenate(folds[:i] + folds[i + 1 :]), folds[i]) for i in range(k)]
 
 
-def load_diabetes(scaled=True):
+def load_diabetes(
+    scaled: bool = True,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], tuple[str, ...]]:
     """Load the diabetes data of Efron et al. (2004): 442 patients, 10 features.
 
     Ten baseline variables (age, sex, body mass index, average blood
@@ -295,8 +225,7 @@ def load_diabetes(scaled=True):
     >>> float(y.min()), float(y.max())
     (25.0, 346.0)
     """
-    if not isinstance(scaled, bool | np.bool_):
-        raise TypeError(f"load_diabetes: scaled must be a bool, got {scaled!r}")
+    scaled = check_bool("load_diabetes", "scaled", scaled)
     X = _read_gz("diabetes_data_raw.csv.gz")  # (442, 10)
     y = _read_gz("diabetes_target.csv.gz")  # (442,)
     if scaled:
@@ -304,7 +233,7 @@ def load_diabetes(scaled=True):
     return X, y, DIABETES_FEATURES
 
 
-def _read_gz(filename: str) -> np.ndarray:
+def _read_gz(filename: str) -> NDArray[np.float64]:
     # importlib.resources finds the file inside an installed wheel too
     ref = resources.files("surfaces") / "data" / filename
     with ref.open("rb") as raw, gzip.open(raw, "rt") as text:
