@@ -4,9 +4,12 @@ Each optimizer is a frozen dataclass of hyperparameters with pure
 ``init(x) -> state`` and ``step(x, g, state) -> (x, state)``; parameters,
 gradients and state have shape ``(*batch, d)``, and every numeric
 hyperparameter may be an array over ``batch`` (one configuration each).
+:meth:`Optimizer.numeric_fields` lists an optimizer's numeric hyperparameters
+with their valid :class:`Range`, :meth:`Optimizer.switches` its booleans.
 """
 
 from optim._base import Optimizer
+from optim._hyper import Range
 from optim.adam import Adam, AdamState
 from optim.adamw import AdamW
 from optim.rmsprop import RMSProp, RMSPropState
@@ -24,6 +27,7 @@ __all__ = [
     "Optimizer",
     "RMSProp",
     "RMSPropState",
+    "Range",
     "SGDState",
     "Trace",
     "minimize",

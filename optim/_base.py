@@ -1,64 +1,132 @@
-"""What every optimizer shares: validated hyperparameters and the batch shape.
+"""What every optimizer shares: validated hyperparameters, read by name.
 
 An optimizer is a frozen dataclass whose fields are its hyperparameters. Each
-subclass lists the valid range of its numeric fields in ``RANGES`` (``low``,
-``high``, whether ``high`` itself is excluded) and its boolean switches in
-``FLAGS``; ``__post_init__`` checks them all, once, when it is built.
+subclass declares the valid :class:`~optim.Range` of its numeric fields in
+``RANGES`` and names its boolean switches in ``FLAGS``; callers list them with
+:meth:`Optimizer.numeric_fields` and :meth:`Optimizer.switches`.
+``__post_init__`` checks every field once, when the optimizer is built, and
+prepares what ``step`` reads by name on every call.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from optim import _hyper
+from optim._hyper import Range
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from optim._hyper import Array, Hyper
 
 INF = math.inf
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Optimizer:
-    """Base class: validation at construction, ``batch_shape`` and ``hyperparameters``."""
+    """Base class: validation, the list of hyperparameters, equality, ``batch_shape``.
 
-    RANGES = {}  # name -> (low, high, high_open)
-    FLAGS = ()
+    Subclasses add their hyperparameters as dataclass fields, declare their
+    ranges (``RANGES``, name to :class:`~optim.Range`) and switches
+    (``FLAGS``), and define ``init`` and ``step``.
 
-    def __post_init__(self):
+    Two optimizers are equal (``==``) when they are of the same class and
+    every hyperparameter is equal, arrays by shape and value: ``Adam() ==
+    Adam()``, and ``Adam(lr=1) == Adam(lr=1.0)`` (validation makes both
+    floats). They are immutable, so they hash by the same values and can key
+    a dict or a cache. Equality is of configurations, not of behaviour:
+    ``AdamW(weight_decay=0.0) != Adam()`` although both take the same steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from optim import Adam, AdamW
+    >>> Adam(lr=np.array([0.1, 0.2])) == Adam(lr=[0.1, 0.2])
+    True
+    >>> len({Adam(), Adam(), AdamW()})
+    2
+    """
+
+    RANGES: ClassVar[dict[str, Range]] = {}
+    FLAGS: ClassVar[tuple[str, ...]] = ()
+
+    if TYPE_CHECKING:  # set by __post_init__; at run time not dataclass fields
+        _columns: dict[str, Hyper] = dataclasses.field(init=False)
+        _nonzero: frozenset[str] = dataclasses.field(init=False)
+        _haszero: frozenset[str] = dataclasses.field(init=False)
+        _batch: tuple[int, ...] = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
         owner = type(self).__name__
-        for name, (low, high, high_open) in self.RANGES.items():
-            value = _hyper.number(
-                owner, name, getattr(self, name), low, high, high_open=high_open
-            )
-            object.__setattr__(self, name, value)
+        numeric: dict[str, Hyper] = {}
+        for name, allowed in self.RANGES.items():
+            numeric[name] = _hyper.number(owner, name, getattr(self, name), allowed)
+            object.__setattr__(self, name, numeric[name])
         for name in self.FLAGS:
             object.__setattr__(
                 self, name, _hyper.flag(owner, name, getattr(self, name))
             )
-        arrays = {name: getattr(self, name) for name in self.RANGES}
-        object.__setattr__(self, "_batch", _hyper.batch_shape(owner, **arrays))
+        object.__setattr__(self, "_batch", _hyper.batch_shape(owner, numeric))
+        # The numeric hyperparameters by name, each ready to broadcast against
+        # (*batch, d): a float, or an array with a trailing axis.
+        columns = {k: _hyper.column(v) for k, v in numeric.items()}
+        object.__setattr__(self, "_columns", columns)
         # Names of the numeric fields with a non-zero entry: lines that would add
         # or multiply by an all-zero hyperparameter are skipped in `step`.
-        nonzero = frozenset(k for k, v in arrays.items() if _hyper.nonzero(v))
+        nonzero = frozenset(k for k, v in numeric.items() if _hyper.nonzero(v))
         object.__setattr__(self, "_nonzero", nonzero)
         # Names of the numeric fields with a zero entry: Adam and RMSProp run
         # their guard against 0 / 0 only if some eps is zero.
-        haszero = frozenset(k for k, v in arrays.items() if not np.all(v))
+        haszero = frozenset(k for k, v in numeric.items() if not np.all(v))
         object.__setattr__(self, "_haszero", haszero)
-        # The numeric hyperparameters in RANGES order, each ready to broadcast
-        # against (*batch, d): a float, or an array with a trailing axis.
-        columns = tuple(_hyper.column(v) for v in arrays.values())
-        object.__setattr__(self, "_columns", columns)
 
     @classmethod
-    def check_field(cls, name: str, value):
+    def numeric_fields(cls) -> dict[str, Range]:
+        """The numeric hyperparameters and their valid ranges, in field order.
+
+        Each may be a float or an array over the batch; arrays are checked
+        element-wise. Rules that tie fields together (SGD's nesterov needs
+        momentum > 0) are checked when the optimizer is built.
+
+        Examples
+        --------
+        >>> from optim import SGD
+        >>> for name, allowed in SGD.numeric_fields().items():
+        ...     print(name, allowed)
+        lr [0, inf)
+        momentum [0, 1)
+        dampening [0, 1]
+        weight_decay [0, inf)
+        """
+        fields = dataclasses.fields(cls)
+        return {f.name: cls.RANGES[f.name] for f in fields if f.name in cls.RANGES}
+
+    @classmethod
+    def switches(cls) -> tuple[str, ...]:
+        """The boolean switches (structural options), in field order.
+
+        Examples
+        --------
+        >>> from optim import SGD
+        >>> SGD.switches()
+        ('nesterov', 'maximize')
+        """
+        return tuple(f.name for f in dataclasses.fields(cls) if f.name in cls.FLAGS)
+
+    @classmethod
+    def check_field(cls, name: str, value: object) -> Hyper | bool:
         """Check one hyperparameter on its own, as construction does; return it.
 
-        Type and valid range of a numeric field (``RANGES``), or a boolean for
-        a switch (``FLAGS``). Rules that tie fields together (SGD's nesterov
-        needs momentum > 0) need the whole optimizer: they are checked when it
-        is built. Lets a caller refuse a search range before any training.
+        Type and valid range of a numeric field (:meth:`numeric_fields`), or
+        a boolean for a switch (:meth:`switches`). Rules that tie fields
+        together need the whole optimizer: they are checked when it is built.
+        Lets a caller refuse a search range before any training.
 
         Examples
         --------
@@ -70,27 +138,40 @@ class Optimizer:
         ...
         ValueError: Adam: b1 must be finite and in [0, 1), got 1.0
         """
-        owner = cls.__name__
-        if name in cls.FLAGS:
+        owner, numeric, switches = cls.__name__, cls.numeric_fields(), cls.switches()
+        if name in switches:
             return _hyper.flag(owner, name, value)
-        if name not in cls.RANGES:
-            known = ", ".join([*cls.RANGES, *cls.FLAGS])
+        if name not in numeric:
+            known = ", ".join([*numeric, *switches])
             raise ValueError(f"{owner}: no hyperparameter {name!r}; known: {known}")
-        low, high, high_open = cls.RANGES[name]
-        return _hyper.number(owner, name, value, low, high, high_open=high_open)
+        return _hyper.number(owner, name, value, numeric[name])
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
         """Broadcast shape of the array-valued hyperparameters (``()`` if all scalar)."""
         return self._batch
 
-    def hyperparameters(self) -> dict:
+    def hyperparameters(self) -> dict[str, Hyper | bool]:
         """The fields as a dict (arrays as read-only float64 copies of those given)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
-    def __repr__(self) -> str:
-        def show(v):
-            return f"array{np.shape(v)}" if isinstance(v, np.ndarray) else repr(v)
+    def init(self, x: ArrayLike) -> tuple[Any, ...]:
+        """Zero state for parameters ``x`` ``(*batch, d)``: a NamedTuple."""
+        raise NotImplementedError
 
-        args = ", ".join(f"{k}={show(v)}" for k, v in self.hyperparameters().items())
-        return f"{type(self).__name__}({args})"
+    def step(self, x: Array, g: Array, state: Any) -> tuple[Array, tuple[Any, ...]]:
+        """One step from ``x`` with gradient ``g``: the new ``x`` and state."""
+        raise NotImplementedError
+
+    def _key(self) -> Hashable:
+        """The class and every field's value, hashable: what ``==`` compares."""
+        values = self.hyperparameters().values()
+        return type(self), tuple(_hyper.key(v) for v in values)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Optimizer) or type(other) is not type(self):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())

@@ -11,12 +11,42 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeGuard
 
 import numpy as np
 
+if TYPE_CHECKING:  # the types of the annotations (numpy.typing takes 1 ms to import)
+    from numpy.typing import ArrayLike, NDArray
 
-def number(owner: str, name: str, value, low: float, high: float, *, high_open: bool):
-    """Check that ``value`` (scalar or array) is finite and in ``[low, high)``/``[low, high]``.
+    # A float64 array: parameters, gradients and state buffers (*batch, d).
+    Array: TypeAlias = NDArray[np.float64]
+    # A numeric hyperparameter: a float, or a float64 array over the batch.
+    Hyper: TypeAlias = float | NDArray[np.float64]
+
+
+class Range(NamedTuple):
+    """The valid values of a numeric hyperparameter: ``[low, high)`` or ``[low, high]``.
+
+    Examples
+    --------
+    >>> from optim import Adam
+    >>> Adam.numeric_fields()["b1"]
+    Range(low=0.0, high=1.0, high_open=True)
+    >>> str(Adam.numeric_fields()["b1"])
+    '[0, 1)'
+    """
+
+    low: float
+    high: float
+    high_open: bool  # True: ``high`` itself is excluded
+
+    def __str__(self) -> str:
+        return f"[{self.low:g}, {self.high:g}{')' if self.high_open else ']'}"
+
+
+def number(owner: str, name: str, value: object, allowed: Range) -> Hyper:
+    """Check that ``value`` (scalar or array) is finite and in the range ``allowed``.
 
     Returns a Python float for a scalar and, for an array, a float64 copy that
     is read-only: a frozen optimizer does not change when the caller's array
@@ -25,11 +55,11 @@ def number(owner: str, name: str, value, low: float, high: float, *, high_open: 
     array = _reals(owner, name, value)
     if array.size == 0 and array.ndim > 0:
         raise ValueError(f"{owner}: {name} must not be empty, got {value!r}")
-    interval = f"[{low:g}, {high:g})" if high_open else f"[{low:g}, {high:g}]"
+    low, high, high_open = allowed
     above = array >= high if high_open else array > high
     if not np.all(np.isfinite(array)) or np.any(array < low) or np.any(above):
         raise ValueError(
-            f"{owner}: {name} must be finite and in {interval}, got {value!r}"
+            f"{owner}: {name} must be finite and in {allowed}, got {value!r}"
         )
     if array.ndim == 0:
         return float(array)
@@ -37,7 +67,7 @@ def number(owner: str, name: str, value, low: float, high: float, *, high_open: 
     return array
 
 
-def _reals(owner: str, name: str, value) -> np.ndarray:
+def _reals(owner: str, name: str, value: object) -> Array:
     """``value`` as a new float64 array: a real number, or an array or list of them.
 
     Bools, strings, complex numbers and None are refused inside an array or a
@@ -62,23 +92,23 @@ def _reals(owner: str, name: str, value) -> np.ndarray:
     )
 
 
-def _is_real(v) -> bool:
+def _is_real(v: object) -> TypeGuard[numbers.Real]:
     return isinstance(v, numbers.Real) and not isinstance(v, bool | np.bool_)
 
 
-def flag(owner: str, name: str, value) -> bool:
+def flag(owner: str, name: str, value: object) -> bool:
     """Check that a structural switch is a plain boolean."""
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{owner}: {name} must be True or False, got {value!r}")
     return bool(value)
 
 
-def column(v):
+def column(v: Hyper) -> Hyper:
     """A hyperparameter ready to broadcast against ``(*batch, d)``: ``v[..., None]``."""
     return v if isinstance(v, float) else v[..., None]
 
 
-def batch_shape(owner: str, **values) -> tuple[int, ...]:
+def batch_shape(owner: str, values: dict[str, Hyper]) -> tuple[int, ...]:
     """The broadcast shape of the array-valued hyperparameters (``()`` if none)."""
     shapes = [np.shape(v) for v in values.values()]
     try:
@@ -90,6 +120,17 @@ def batch_shape(owner: str, **values) -> tuple[int, ...]:
         ) from err
 
 
-def nonzero(v) -> bool:
+def nonzero(v: ArrayLike) -> bool:
     """True if any entry of the hyperparameter is non-zero (so its line must run)."""
-    return bool(np.any(v != 0))
+    return bool(np.any(np.not_equal(v, 0)))
+
+
+def key(v: Hyper | bool) -> Hashable:
+    """A hashable stand-in for a validated field: equal for equal values.
+
+    An array becomes its shape and its entries as floats (``-0.0 == 0.0``, as
+    ``np.array_equal`` has it, and both hash alike); a float or a bool is itself.
+    """
+    if isinstance(v, np.ndarray):
+        return v.shape, tuple(v.ravel().tolist())
+    return v

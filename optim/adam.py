@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from optim._base import INF, Optimizer
+from optim._hyper import Range
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from optim._hyper import Array, Hyper
 
 
 class AdamState(NamedTuple):
@@ -18,9 +24,9 @@ class AdamState(NamedTuple):
     """
 
     t: int
-    m: np.ndarray
-    v: np.ndarray
-    vmax: np.ndarray
+    m: Array
+    v: Array
+    vmax: Array
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -51,12 +57,10 @@ class Adam(Optimizer):
     -----
     Symbols: ``x`` parameters (theta), ``g`` gradient, ``m`` and ``v`` the
     paper's m_t and v_t, ``bc1 = 1 - b1**t`` and ``bc2 = 1 - b2**t`` the bias
-    corrections. Lines (9) and (11) are Algorithm 1's last three lines:
-    ``x - lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / bc1`` and
-    ``v_hat = v / bc2``, written as PyTorch evaluates it. Like PyTorch,
-    AMSGrad keeps the maximum of the raw ``v`` and bias-corrects it; the
-    paper's AMSGrad has no bias correction. optax's ``adam`` adds ``eps``
-    the same way, with an option ``eps_root`` inside the root.
+    corrections. :meth:`step` gives Algorithm 1 as published and the lines as
+    computed, which are PyTorch's; :func:`adam_update` holds the lines that
+    AdamW shares. optax's ``adam`` adds ``eps`` the same way, with an option
+    ``eps_root`` inside the root.
 
     ``eps = 0`` is allowed, as in PyTorch (it makes the step invariant to
     scaling the gradient by a power of two, exactly). Where every gradient so
@@ -92,52 +96,52 @@ class Adam(Optimizer):
     array([ 0.9, -1.9])
     """
 
-    lr: float = 1e-3
-    b1: float = 0.9
-    b2: float = 0.999
-    eps: float = 1e-8
-    weight_decay: float = 0.0
+    lr: Hyper = 1e-3
+    b1: Hyper = 0.9
+    b2: Hyper = 0.999
+    eps: Hyper = 1e-8
+    weight_decay: Hyper = 0.0
     amsgrad: bool = False
     maximize: bool = False
 
     RANGES = {
-        "lr": (0.0, INF, True),
-        "b1": (0.0, 1.0, True),
-        "b2": (0.0, 1.0, True),
-        "eps": (0.0, INF, True),
-        "weight_decay": (0.0, INF, True),
+        "lr": Range(0.0, INF, True),
+        "b1": Range(0.0, 1.0, True),
+        "b2": Range(0.0, 1.0, True),
+        "eps": Range(0.0, INF, True),
+        "weight_decay": Range(0.0, INF, True),
     }
     FLAGS = ("amsgrad", "maximize")
-    # Adam adds weight decay to the gradient (L2); AdamW decays x instead.
-    decoupled = False
 
-    def init(self, x) -> AdamState:
+    def init(self, x: ArrayLike) -> AdamState:
         """Zero state for parameters ``x`` ``(*batch, d)``."""
         zeros = np.zeros(np.shape(x))
         return AdamState(t=0, m=zeros, v=zeros, vmax=zeros)
 
-    def step(self, x, g, state):
+    def step(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
         """One Adam step: return the new ``x`` ``(*batch, d)`` and the new state.
 
-        Update rule (init: m = 0, v = 0, vmax = 0, t = 0)::
+        As published: Algorithm 1 of Kingma and Ba (2015), with ``lr`` for
+        alpha and ``g`` the gradient at ``x`` (init: m = 0, v = 0, t = 0)::
 
-            (1) t = t + 1
-            (2) g = -g if maximize else g
-            (3) g = g + weight_decay * x
-            (4) m = m + (1 - b1) * (g - m)
-            (5) v = b2 * v + (1 - b2) * g * g
-            (6) vmax = maximum(vmax, v) if amsgrad else v
-            (7) bc1 = 1 - b1**t
-            (8) bc2 = 1 - b2**t
-            (9) denom = sqrt(vmax) / bc2**0.5 + eps
-            (10) denom = where(m == 0, 1.0, denom)
-            (11) x = x - lr / bc1 * m / denom
+            t = t + 1
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g**2
+            m_hat = m / (1 - b1**t)
+            v_hat = v / (1 - b2**t)
+            x = x - lr * m_hat / (sqrt(v_hat) + eps)
 
-        Line (3) runs only if some ``weight_decay`` is non-zero (in AdamW it
-        never runs: AdamW decays ``x`` itself before these lines). Line (10)
-        runs only if some ``eps`` is zero: where ``m = 0`` the step is 0
-        whatever ``denom`` is, so a denominator of 1 there turns ``0 / 0`` (a
-        gradient that was zero at every step) into ``0 / 1`` (see Notes).
+        As computed: lines (1)-(2) here, then lines (3)-(11) of
+        :func:`adam_update` (AdamW's step shares them)::
+
+            (1) g = -g if maximize else g
+            (2) g = g + weight_decay * x
+
+        Where and why they differ: (1) and (2) are torch's options, not in
+        the paper: ascent, and the gradient of the L2 penalty
+        ``weight_decay / 2 * ||x||**2`` (AdamW decays ``x`` instead). Line
+        (2) runs only if some ``weight_decay`` is non-zero. The other
+        differences are listed in :func:`adam_update`.
 
         Parameters
         ----------
@@ -152,21 +156,97 @@ class Adam(Optimizer):
             ``(*batch, d)``.
         state : AdamState
         """
-        # Hyperparameters as floats or (*batch, 1) columns, in RANGES order.
-        lr, b1, b2, eps, weight_decay = self._columns
-        maximize, amsgrad = self.maximize, self.amsgrad
-        t, m, v, vmax = state
-        t = t + 1  # (1)
-        g = -g if maximize else g  # (2)
-        if "weight_decay" in self._nonzero and not self.decoupled:
-            g = g + weight_decay * x  # (3)
-        m = m + (1 - b1) * (g - m)  # (4)
-        v = b2 * v + (1 - b2) * g * g  # (5)
-        vmax = np.maximum(vmax, v) if amsgrad else v  # (6)
-        bc1 = 1 - b1**t  # (7)
-        bc2 = 1 - b2**t  # (8)
-        denom = np.sqrt(vmax) / bc2**0.5 + eps  # (9)
-        if "eps" in self._haszero:
-            denom = np.where(m == 0, 1.0, denom)  # (10)
-        x = x - lr / bc1 * m / denom  # (11)
-        return x, AdamState(t, m, v, vmax)
+        c = self._columns  # name -> float or (*batch, 1) column
+        weight_decay = c["weight_decay"]
+        g = -g if self.maximize else g  # (1)
+        if "weight_decay" in self._nonzero:
+            g = g + weight_decay * x  # (2)
+        return adam_update(
+            x,
+            g,
+            state,
+            lr=c["lr"],
+            b1=c["b1"],
+            b2=c["b2"],
+            eps=c["eps"],
+            amsgrad=self.amsgrad,
+            guard="eps" in self._haszero,
+        )
+
+
+def adam_update(
+    x: Array,
+    g: Array,
+    state: AdamState,
+    *,
+    lr: Hyper,
+    b1: Hyper,
+    b2: Hyper,
+    eps: Hyper,
+    amsgrad: bool,
+    guard: bool,
+) -> tuple[Array, AdamState]:
+    """Adam's moments, bias corrections and step: the lines Adam and AdamW share.
+
+    The hyperparameters are floats or ``(*batch, 1)`` columns; ``g`` is the
+    gradient after the callers' lines (1)-(2), ``guard`` is true if some
+    ``eps`` is zero. Lines as computed (Algorithm 1 as published is in
+    :meth:`Adam.step`)::
+
+        (3) t = t + 1
+        (4) m = m + (1 - b1) * (g - m)
+        (5) v = b2 * v + (1 - b2) * g * g
+        (6) vmax = maximum(vmax, v) if amsgrad else v
+        (7) bc1 = 1 - b1**t
+        (8) bc2 = 1 - b2**t
+        (9) denom = sqrt(vmax) / bc2**0.5 + eps
+        (10) denom = where(m == 0, 1.0, denom)
+        (11) x = x - lr / bc1 * m / denom
+
+    Where and why they differ from Algorithm 1:
+
+    * (4): torch's ``lerp`` form of ``m = b1 * m + (1 - b1) * g``: equal in
+      exact arithmetic, not always in the last bit; kept to agree with torch.
+    * (6): AMSGrad (Reddi et al. 2018, Algorithm 2) as torch has it: the
+      maximum of the raw ``v``, bias-corrected in line (9) (the paper's has
+      no bias correction); without ``amsgrad``, ``vmax`` is ``v``.
+    * (7)-(9), (11): the bias corrections are folded into the step size
+      ``lr / bc1`` and the denominator, so ``m_hat`` and ``v_hat`` are never
+      formed: ``lr / bc1 * m / (sqrt(v) / sqrt(bc2) + eps)`` is
+      ``lr * m_hat / (sqrt(v_hat) + eps)`` in exact arithmetic, with two
+      scalar factors instead of two array divisions (torch's order).
+      ``eps`` stays outside the root, as in Algorithm 1.
+    * (10): a guard against ``0 / 0`` where ``eps = 0``; it runs only if
+      ``guard``: where ``m = 0`` the step is 0 whatever ``denom`` is, so a
+      denominator of 1 there turns ``0 / 0`` into ``0 / 1`` (see
+      :class:`Adam`'s Notes).
+
+    Parameters
+    ----------
+    x, g : ndarray
+        Parameters and gradient, ``(*batch, d)``. Not modified.
+    state : AdamState
+        From :meth:`Adam.init` or the previous step.
+    lr, b1, b2, eps : float or ndarray
+        As in :class:`Adam`, arrays with a trailing axis ``(*batch, 1)``.
+    amsgrad, guard : bool
+        Divide by the running maximum of ``v``; run line (10).
+
+    Returns
+    -------
+    x : ndarray
+        ``(*batch, d)``.
+    state : AdamState
+    """
+    t, m, v, vmax = state
+    t = t + 1  # (3)
+    m = m + (1 - b1) * (g - m)  # (4)
+    v = b2 * v + (1 - b2) * g * g  # (5)
+    vmax = np.maximum(vmax, v) if amsgrad else v  # (6)
+    bc1 = 1 - b1**t  # (7)
+    bc2 = 1 - b2**t  # (8)
+    denom = np.sqrt(vmax) / bc2**0.5 + eps  # (9)
+    if guard:
+        denom = np.where(m == 0, 1.0, denom)  # (10)
+    x = x - lr / bc1 * m / denom  # (11)
+    return x, AdamState(t, m, v, vmax)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
-from optim.adam import Adam
+from optim.adam import Adam, AdamState, adam_update
+
+if TYPE_CHECKING:
+    from optim._hyper import Array, Hyper
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -25,11 +29,11 @@ class AdamW(Adam):
 
     Notes
     -----
-    As in PyTorch the decay is scaled by ``lr`` (the paper's eta_t * lambda
-    with the schedule multiplier eta_t = lr); the paper's Algorithm 2 decays by
-    ``eta_t * lambda`` with a separate ``lambda``. optax's ``adamw`` scales it
-    by ``lr`` too but applies it after the Adam direction is computed, which
-    gives the same update.
+    A subclass of :class:`Adam` for its hyperparameters, state and
+    :meth:`~Adam.init`; its :meth:`step` is its own and shares Adam's lines
+    (3)-(11), :func:`~optim.adam.adam_update`. optax's ``adamw`` scales the
+    decay by ``lr`` too but applies it after the Adam direction is computed,
+    which gives the same update.
 
     References
     ----------
@@ -46,18 +50,41 @@ class AdamW(Adam):
     array([ 0.95, -1.9 ])
     """
 
-    weight_decay: float = 1e-2
-    decoupled = True
+    weight_decay: Hyper = 1e-2
 
-    def step(self, x, g, state):
+    def step(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
         """One AdamW step: return the new ``x`` ``(*batch, d)`` and the new state.
 
-        Update rule (init as Adam's)::
+        As published: Algorithm 2 of Loshchilov and Hutter (2019), AdamW,
+        with ``eta`` the schedule multiplier, ``alpha`` the step size,
+        ``lambda`` the decay and ``g`` the gradient at ``x`` (init: m = 0,
+        v = 0, t = 0)::
 
-            (1) x = x * (1 - lr * weight_decay)
-            (2) return Adam.step(self, x, g, state)
+            t = t + 1
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g**2
+            m_hat = m / (1 - b1**t)
+            v_hat = v / (1 - b2**t)
+            x = x - eta * (alpha * m_hat / (sqrt(v_hat) + eps) + lambda * x)
 
-        Line (2) is Adam's lines (1)-(11) without line (3), the L2 term.
+        As computed: lines (1)-(2) here, then Adam's lines (3)-(11) in
+        :func:`~optim.adam.adam_update`::
+
+            (1) g = -g if maximize else g
+            (2) x = x * (1 - lr * weight_decay)
+
+        Where and why they differ:
+
+        * (1): torch's option, not in the paper: ascent.
+        * (2): the decay is ``lr * weight_decay``, the paper's ``eta *
+          lambda`` with ``eta = lr`` and ``alpha = 1`` (torch's convention:
+          one learning rate scales both terms). It comes before the Adam
+          step, which does not depend on ``x``: the same update as the
+          paper's last line in exact arithmetic (torch's order).
+        * (3)-(11): as in Adam (``lerp`` form of the first moment, bias
+          corrections folded into the step size and the denominator).
+
+        Line (2) runs only if some ``weight_decay`` is non-zero.
 
         Parameters
         ----------
@@ -72,7 +99,19 @@ class AdamW(Adam):
             ``(*batch, d)``.
         state : AdamState
         """
-        lr, weight_decay = self._columns[0], self._columns[4]  # floats or (*batch, 1)
+        c = self._columns  # name -> float or (*batch, 1) column
+        lr, weight_decay = c["lr"], c["weight_decay"]
+        g = -g if self.maximize else g  # (1)
         if "weight_decay" in self._nonzero:
-            x = x * (1 - lr * weight_decay)  # (1)
-        return Adam.step(self, x, g, state)  # (2)
+            x = x * (1 - lr * weight_decay)  # (2)
+        return adam_update(
+            x,
+            g,
+            state,
+            lr=lr,
+            b1=c["b1"],
+            b2=c["b2"],
+            eps=c["eps"],
+            amsgrad=self.amsgrad,
+            guard="eps" in self._haszero,
+        )

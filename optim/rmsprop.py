@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from optim._base import INF, Optimizer
+from optim._hyper import Range
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from optim._hyper import Array, Hyper
 
 
 class RMSPropState(NamedTuple):
@@ -18,9 +24,9 @@ class RMSPropState(NamedTuple):
     """
 
     t: int
-    v: np.ndarray
-    ga: np.ndarray
-    b: np.ndarray
+    v: Array
+    ga: Array
+    b: Array
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -55,22 +61,20 @@ class RMSProp(Optimizer):
     (E[g^2] in the lecture), ``ga`` mean of ``g``, ``avg`` the denominator,
     ``b`` momentum buffer. PyTorch adds ``eps`` outside the square root, as
     here; optax's ``rmsprop`` adds it inside (``sqrt(v + eps)``) and TensorFlow
-    initializes ``v`` to ones. Line (10) divides before scaling by ``lr``
-    (PyTorch's ``addcdiv`` scales first): a rounding difference only, chosen
-    so that ``momentum = 0`` gives bit for bit the update of lines (8)-(9).
+    initializes ``v`` to ones.
 
     ``eps = 0`` is allowed, as in PyTorch (the step is then exactly invariant
     to scaling the gradient by a power of two). Where ``g = avg = 0`` (for
     instance a gradient zero at every step so far, as when started at a
-    minimizer) ``g / avg`` is ``0 / 0``: PyTorch computes NaN, here line (7)
-    makes it 0, its limit as ``eps -> 0+`` (for any ``eps > 0`` it is
-    exactly 0), so the run stays put instead of being marked diverged by
-    :func:`optim.minimize`, and no NaN is computed. Nothing else differs:
-    where ``g != 0`` line (7) changes nothing. The centered form can still
-    divide a non-zero ``g`` by ``avg = 0`` (a constant gradient with
-    ``alpha = 0``): an infinite step, as in PyTorch. Refusing ``eps = 0``
-    would lose the scale invariance; the guard costs nothing when every
-    ``eps > 0``.
+    minimizer) ``g / avg`` is ``0 / 0``: PyTorch computes NaN, here line
+    (7) of :meth:`step` makes it 0, its limit as ``eps -> 0+`` (for any
+    ``eps > 0`` it is exactly 0), so the run stays put instead of being
+    marked diverged by :func:`optim.minimize`, and no NaN is computed.
+    Nothing else differs: where ``g != 0`` line (7) changes nothing. The
+    centered form can still divide a non-zero ``g`` by ``avg = 0`` (a
+    constant gradient with ``alpha = 0``): an infinite step, as in PyTorch.
+    Refusing ``eps = 0`` would lose the scale invariance; the guard costs
+    nothing when every ``eps > 0``.
 
     References
     ----------
@@ -89,32 +93,46 @@ class RMSProp(Optimizer):
     array([ 0.99, -1.99])
     """
 
-    lr: float = 1e-2
-    alpha: float = 0.99
-    eps: float = 1e-8
-    weight_decay: float = 0.0
-    momentum: float = 0.0
+    lr: Hyper = 1e-2
+    alpha: Hyper = 0.99
+    eps: Hyper = 1e-8
+    weight_decay: Hyper = 0.0
+    momentum: Hyper = 0.0
     centered: bool = False
     maximize: bool = False
 
     RANGES = {
-        "lr": (0.0, INF, True),
-        "alpha": (0.0, 1.0, True),
-        "eps": (0.0, INF, True),
-        "weight_decay": (0.0, INF, True),
-        "momentum": (0.0, 1.0, True),
+        "lr": Range(0.0, INF, True),
+        "alpha": Range(0.0, 1.0, True),
+        "eps": Range(0.0, INF, True),
+        "weight_decay": Range(0.0, INF, True),
+        "momentum": Range(0.0, 1.0, True),
     }
     FLAGS = ("centered", "maximize")
 
-    def init(self, x) -> RMSPropState:
+    def init(self, x: ArrayLike) -> RMSPropState:
         """Zero state for parameters ``x`` ``(*batch, d)``."""
         zeros = np.zeros(np.shape(x))
         return RMSPropState(t=0, v=zeros, ga=zeros, b=zeros)
 
-    def step(self, x, g, state):
+    def step(
+        self, x: Array, g: Array, state: RMSPropState
+    ) -> tuple[Array, RMSPropState]:
         """One RMSProp step: return the new ``x`` ``(*batch, d)`` and the new state.
 
-        Update rule (init: v = 0, ga = 0, b = 0, t = 0)::
+        As published: the lecture's rule ([1], with ``alpha = 0.9``), and
+        Graves's centered form with momentum ([2], eqs. 38-41, with
+        ``delta`` his weight change; init ``v = ga = delta = 0``)::
+
+            v = alpha * v + (1 - alpha) * g**2                         [1]
+            x = x - lr * g / sqrt(v)                                   [1]
+
+            v = alpha * v + (1 - alpha) * g**2                         eq. 38
+            ga = alpha * ga + (1 - alpha) * g                          eq. 39
+            delta = momentum * delta - lr * g / sqrt(v - ga**2 + eps)  eq. 40
+            x = x + delta                                              eq. 41
+
+        As computed (init: v = 0, ga = 0, b = 0, t = 0)::
 
             (1) t = t + 1
             (2) g = -g if maximize else g
@@ -124,15 +142,31 @@ class RMSProp(Optimizer):
             (6) avg = sqrt(v - ga * ga) + eps if centered else sqrt(v) + eps
             (7) avg = where(g == 0, 1.0, avg)
             (8) b = momentum * b + g / avg
-            (9) x = x - lr * b
-            (10) x = x - lr * (g / avg)
+            (9a) x = x - lr * b
+            (9b) x = x - lr * (g / avg)
+
+        Where and why they differ:
+
+        * (2), (3): torch's options, not in the papers: ascent, and the
+          gradient of the L2 penalty ``weight_decay / 2 * ||x||**2``.
+        * (5): torch's ``lerp`` form of eq. 39: equal in exact arithmetic,
+          not always in the last bit; kept to agree with torch.
+        * (6): ``eps`` outside the root, as torch (Graves adds it inside,
+          the lecture has none); ``sqrt(v)`` unless ``centered``.
+        * (7): a guard against ``0 / 0`` where ``eps = 0`` (see Notes).
+        * (8), (9a): the buffer is ``b = -delta / lr``, and ``lr`` scales the
+          step instead of the buffer (torch's convention): the same iterates
+          while ``lr`` is constant, not when it changes.
+        * (9b): the step without momentum; it divides before scaling by
+          ``lr`` (torch's ``addcdiv`` scales first), so that it equals
+          (8)-(9a) with ``momentum = 0`` bit for bit.
 
         Line (3) runs only if some ``weight_decay`` is non-zero, line (5)
         only if ``centered``, and line (7) only if some ``eps`` is zero:
         where ``g = 0``, ``g / avg`` is 0 whatever ``avg`` is, so a
         denominator of 1 there turns ``0 / 0`` (``g = avg = 0``) into
-        ``0 / 1`` (see Notes). With some momentum non-zero, lines (8)-(9)
-        run, else line (10): the same update when ``momentum = 0``.
+        ``0 / 1``. Lines (8)-(9a) run if some ``momentum`` is non-zero, line
+        (9b) otherwise.
 
         Parameters
         ----------
@@ -147,8 +181,9 @@ class RMSProp(Optimizer):
             ``(*batch, d)``.
         state : RMSPropState
         """
-        # Hyperparameters as floats or (*batch, 1) columns, in RANGES order.
-        lr, alpha, eps, weight_decay, momentum = self._columns
+        c = self._columns  # name -> float or (*batch, 1) column
+        lr, alpha, eps, momentum = c["lr"], c["alpha"], c["eps"], c["momentum"]
+        weight_decay = c["weight_decay"]
         maximize, centered = self.maximize, self.centered
         t, v, ga, b = state
         t = t + 1  # (1)
@@ -163,7 +198,7 @@ class RMSProp(Optimizer):
             avg = np.where(g == 0, 1.0, avg)  # (7)
         if "momentum" in self._nonzero:
             b = momentum * b + g / avg  # (8)
-            x = x - lr * b  # (9)
+            x = x - lr * b  # (9a)
         else:
-            x = x - lr * (g / avg)  # (10)
+            x = x - lr * (g / avg)  # (9b)
         return x, RMSPropState(t, v, ga, b)

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    from optim._base import Optimizer
+    from optim._hyper import Array
+
+    # What minimize minimizes: fun(x) -> (value (*batch,), grad (*batch, d)).
+    Value: TypeAlias = NDArray[Any] | float
+    Fun: TypeAlias = Callable[[Array], tuple[Value, NDArray[Any]]]
 
 
 class Trace(NamedTuple):
@@ -33,14 +44,22 @@ class Trace(NamedTuple):
         Steps taken: ``steps`` asked, or fewer if ``tol`` stopped the run.
     """
 
-    x: np.ndarray
-    values: np.ndarray
-    path: np.ndarray | None
-    diverged: np.ndarray
+    x: Array
+    values: Array
+    path: Array | None
+    diverged: NDArray[np.bool_]
     steps: int
 
 
-def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
+def minimize(
+    fun: Fun,
+    x0: ArrayLike,
+    optimizer: Optimizer,
+    steps: int,
+    *,
+    tol: float | None = None,
+    record: bool = True,
+) -> Trace:
     """Minimize ``fun`` from ``x0`` with ``optimizer`` for ``steps`` steps.
 
     Every configuration in the batch runs at once: ``x0`` of shape ``(d,)``
@@ -87,7 +106,7 @@ def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
            [ 1.28  ,  0.5   ,  8.    ],
            [ 0.8192,  0.125 , 32.    ]])
     """
-    x, steps, tol = _check(fun, x0, optimizer, steps, tol, record)
+    x, steps, tol = _check(fun, x0, optimizer, steps, tol=tol, record=record)
     batch = x.shape[:-1]
     values = np.empty((steps + 1, *batch))
     path = np.empty((steps + 1, *x.shape)) if record else None
@@ -102,7 +121,7 @@ def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
                 f, g = _freeze_diverged(f, g, x, diverged)
                 frozen = bool(diverged.any())
             values[k] = f
-            if record:
+            if path is not None:
                 path[k] = x
             if k == steps or tol is not None and _converged(g, diverged, tol):
                 break
@@ -115,13 +134,13 @@ def minimize(fun, x0, optimizer, steps, *, tol=None, record=True) -> Trace:
     return Trace(
         x=x,
         values=values[:end],
-        path=path[:end] if record else None,
+        path=path[:end] if path is not None else None,
         diverged=diverged,
         steps=k,
     )
 
 
-def _surely_finite(f, g, x) -> bool:
+def _surely_finite(f: Value, g: NDArray[Any], x: Array) -> bool:
     """Fast test that ``f``, ``g`` and ``x`` are finite, with one dot product and a sum.
 
     A sum is finite only if every term is, and a product ``g_i * x_i`` only if
@@ -134,7 +153,9 @@ def _surely_finite(f, g, x) -> bool:
     return math.isfinite(total)
 
 
-def _freeze_diverged(f, g, x, diverged):
+def _freeze_diverged(
+    f: Value, g: NDArray[Any], x: Array, diverged: NDArray[np.bool_]
+) -> tuple[Array, Array]:
     """Mark configurations with a non-finite value, gradient or x (in place); mask them."""
     finite = np.isfinite(f) & np.isfinite(g).all(axis=-1) & np.isfinite(x).all(axis=-1)
     bad = ~finite  # (*batch,)
@@ -144,7 +165,13 @@ def _freeze_diverged(f, g, x, diverged):
     return f, g
 
 
-def _keep(diverged, x, state, x_new, state_new):
+def _keep(
+    diverged: NDArray[np.bool_],
+    x: Array,
+    state: tuple[Any, ...],
+    x_new: Array,
+    state_new: tuple[Any, ...],
+) -> tuple[Array, tuple[Any, ...]]:
     """Undo the step for diverged configurations: they stay where they stopped."""
     mask = diverged[..., None]  # (*batch, 1)
     x_new = np.where(mask, x, x_new)
@@ -155,13 +182,21 @@ def _keep(diverged, x, state, x_new, state_new):
     return x_new, type(state_new)(*fields)
 
 
-def _converged(g, diverged, tol) -> bool:
+def _converged(g: Array, diverged: NDArray[np.bool_], tol: float) -> bool:
     """True when every running configuration has ``||g|| <= tol``."""
     norm = np.sqrt((g * g).sum(axis=-1))  # (*batch,)
     return bool(np.all(diverged | (norm <= tol)))
 
 
-def _check(fun, x0, optimizer, steps, tol, record):
+def _check(
+    fun: object,
+    x0: ArrayLike,
+    optimizer: object,
+    steps: object,
+    *,
+    tol: object,
+    record: object,
+) -> tuple[Array, int, float | None]:
     """Validate the arguments of minimize; return x (broadcast), steps, tol."""
     if not callable(fun):
         raise TypeError(f"minimize: fun must be callable, got {fun!r}")
@@ -179,7 +214,8 @@ def _check(fun, x0, optimizer, steps, tol, record):
     if tol is not None and (
         isinstance(tol, bool)
         or not isinstance(tol, numbers.Real)
-        or not (0 <= tol < math.inf)
+        or tol < 0
+        or not tol < math.inf  # also refuses NaN
     ):
         raise ValueError(
             f"minimize: tol must be None or a finite number >= 0, got {tol!r}"
@@ -187,10 +223,11 @@ def _check(fun, x0, optimizer, steps, tol, record):
     if not isinstance(record, bool):
         raise TypeError(f"minimize: record must be True or False, got {record!r}")
     x0 = _start(x0)
-    return _broadcast(x0, getattr(optimizer, "batch_shape", ())), int(steps), tol
+    x = _broadcast(x0, getattr(optimizer, "batch_shape", ()))
+    return x, int(steps), None if tol is None else float(tol)
 
 
-def _start(x0) -> np.ndarray:
+def _start(x0: ArrayLike) -> Array:
     """``x0`` as float64 ``(*batch0, d)``: real numbers (not bools or strings), finite."""
     try:
         array = np.asarray(x0)
@@ -211,7 +248,7 @@ def _start(x0) -> np.ndarray:
     return array
 
 
-def _broadcast(x0, batch_shape) -> np.ndarray:
+def _broadcast(x0: Array, batch_shape: tuple[int, ...]) -> Array:
     """A new ``x`` ``(*batch, d)``: ``x0`` broadcast with the hyperparameters' batch."""
     try:
         batch = np.broadcast_shapes(x0.shape[:-1], batch_shape)
@@ -221,10 +258,11 @@ def _broadcast(x0, batch_shape) -> np.ndarray:
             f"which does not broadcast with the optimizer's batch_shape "
             f"{tuple(batch_shape)} (its array hyperparameters)"
         ) from err
-    return np.broadcast_to(x0, (*batch, x0.shape[-1])).copy()
+    x: Array = np.broadcast_to(x0, (*batch, x0.shape[-1])).copy()  # (*batch, d)
+    return x
 
 
-def _first_output(fun, x):
+def _first_output(fun: Fun, x: Array) -> tuple[Value, NDArray[Any]]:
     """``fun(x)``, checked once: a pair (value ``(*batch,)``, grad ``(*batch, d)``) of reals."""
     out = fun(x)
     if not (isinstance(out, tuple | list) and len(out) == 2):
@@ -247,6 +285,6 @@ def _first_output(fun, x):
     return f, g
 
 
-def _show(out) -> str:
+def _show(out: Any) -> str:
     """A short description of what fun returned (its type and shape)."""
     return f"{type(out).__name__} of shape {np.shape(out)}"

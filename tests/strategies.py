@@ -8,9 +8,9 @@ from hypothesis.extra import numpy as hnp
 
 import optim
 
-# Valid ranges of the numeric hyperparameters, with the upper end kept where
-# the dynamics stay finite on the unit-scale problems of the tests.
-RANGES = {
+# Where each numeric hyperparameter is drawn: inside its valid range, with the
+# upper end kept where the dynamics stay finite on the tests' unit-scale problems.
+DRAWN = {
     "lr": (0.0, 1.0),
     "momentum": (0.0, 0.99),
     "dampening": (0.0, 1.0),
@@ -20,12 +20,8 @@ RANGES = {
     "b1": (0.0, 0.99),
     "b2": (0.0, 0.9999),
 }
-FLAGS = {
-    "sgd": ("maximize",),
-    "rmsprop": ("centered", "maximize"),
-    "adam": ("amsgrad", "maximize"),
-    "adamw": ("amsgrad", "maximize"),
-}
+# Switches with a precondition, drawn on their own below.
+CONSTRAINED = {"nesterov"}
 
 batch_shapes = hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3)
 dims = st.integers(1, 5)
@@ -45,15 +41,16 @@ def optimizers(draw, name=None, batch=()):
     name = draw(st.sampled_from(sorted(optim.OPTIMIZERS))) if name is None else name
     cls = optim.OPTIMIZERS[name]
     kwargs = {}
-    for field in cls.RANGES:
-        low, high = RANGES[field]
+    for field in cls.numeric_fields():
+        low, high = DRAWN[field]
         as_array = batch != () and draw(st.booleans())
         kwargs[field] = (
             draw(arrays(batch, low, high)) if as_array else draw(finite(low, high))
         )
-    for flag in FLAGS[name]:
-        kwargs[flag] = draw(st.booleans())
-    if name == "sgd" and draw(st.booleans()):
+    for flag in cls.switches():
+        if flag not in CONSTRAINED:
+            kwargs[flag] = draw(st.booleans())
+    if "nesterov" in cls.switches() and draw(st.booleans()):
         # Nesterov needs momentum > 0 everywhere and no dampening.
         kwargs.update(nesterov=True, dampening=0.0, momentum=draw(finite(0.1, 0.99)))
     return cls(**kwargs)

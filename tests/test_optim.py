@@ -1,5 +1,6 @@
 """Properties of every optimizer: worked examples, purity, batching, theory."""
 
+import dataclasses
 import math
 import re
 import warnings
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import optim
-from optim import SGD, Adam, AdamW, RMSProp, minimize
+from optim import SGD, Adam, AdamW, Range, RMSProp, minimize
 from tests.strategies import arrays, batch_shapes, dims, optimizers
 
 # ---------------------------------------------------------------- worked examples
@@ -279,6 +280,116 @@ def test_sgd_weight_decay_converges_to_the_ridge_closed_form(seed, decay):
     assert np.linalg.norm(trace.x - w_star) <= 1e-8 * np.linalg.norm(w_star)
 
 
+# ------------------------------------------------ hyperparameters by name, equality
+
+# DESIGN.md section 4's valid ranges, written out here independently of the code.
+NONNEG, BELOW_ONE, UNIT = (0, math.inf, True), (0, 1, True), (0, 1, False)
+DOCUMENTED = {
+    "sgd": dict(lr=NONNEG, momentum=BELOW_ONE, dampening=UNIT, weight_decay=NONNEG),
+    "rmsprop": dict(
+        lr=NONNEG, alpha=BELOW_ONE, eps=NONNEG, weight_decay=NONNEG, momentum=BELOW_ONE
+    ),
+    "adam": dict(
+        lr=NONNEG, b1=BELOW_ONE, b2=BELOW_ONE, eps=NONNEG, weight_decay=NONNEG
+    ),
+}
+DOCUMENTED["adamw"] = DOCUMENTED["adam"]
+SWITCHES = {
+    "sgd": ("nesterov", "maximize"),
+    "rmsprop": ("centered", "maximize"),
+    "adam": ("amsgrad", "maximize"),
+    "adamw": ("amsgrad", "maximize"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(optim.OPTIMIZERS))
+def test_numeric_fields_and_switches_list_every_field_once_in_field_order(name):
+    cls = optim.OPTIMIZERS[name]
+    fields = [f.name for f in dataclasses.fields(cls)]
+    numeric, switches = cls.numeric_fields(), cls.switches()
+    assert sorted([*numeric, *switches]) == sorted(fields)
+    assert list(numeric) == [f for f in fields if f in numeric]
+    assert numeric == {k: Range(*v) for k, v in DOCUMENTED[name].items()}
+    assert switches == SWITCHES[name]
+    for field in dataclasses.fields(cls):  # the defaults: bools exactly for switches
+        assert isinstance(field.default, bool) == (field.name in switches)
+
+
+def _reordered(cls):
+    """A subclass declaring its ranges in reverse order: nothing may depend on it."""
+    ranges = dict(reversed(cls.numeric_fields().items()))
+    return dataclasses.dataclass(frozen=True, eq=False)(
+        type(f"Reordered{cls.__name__}", (cls,), {"RANGES": ranges})
+    )
+
+
+REORDERED = {name: _reordered(cls) for name, cls in optim.OPTIMIZERS.items()}
+
+
+@IGNORE_SQRT_OF_ROUNDING
+@given(data=st.data(), batch=batch_shapes, d=dims)
+def test_hyperparameters_are_read_by_name_not_by_declaration_order(data, batch, d):
+    name = data.draw(st.sampled_from(sorted(optim.OPTIMIZERS)))
+    opt = data.draw(optimizers(name=name, batch=batch))
+    other = REORDERED[name](**opt.hyperparameters())
+    assert list(other.numeric_fields()) == list(opt.numeric_fields())
+    x, grads = data.draw(arrays((*batch, d))), data.draw(arrays((3, *batch, d)))
+    xa, sa, xb, sb = x, opt.init(x), x, other.init(x)
+    for g in grads:
+        (xa, sa), (xb, sb) = opt.step(xa, g, sa), other.step(xb, g, sb)
+    np.testing.assert_array_equal(xa, xb)
+
+
+@given(data=st.data(), batch=batch_shapes, d=dims)
+def test_adamw_is_a_decay_of_x_then_an_adam_step_without_l2(data, batch, d):
+    adamw = data.draw(optimizers(name="adamw", batch=batch))
+    adam = Adam(**(adamw.hyperparameters() | {"weight_decay": 0.0}))
+    lr, decay = (np.asarray(adamw.lr)[..., None], np.asarray(adamw.weight_decay))
+    x, grads = data.draw(arrays((*batch, d))), data.draw(arrays((3, *batch, d)))
+    xw, sw, xa, sa = x, adamw.init(x), x, adam.init(x)
+    for g in grads:
+        xw, sw = adamw.step(xw, g, sw)
+        xa, sa = adam.step(xa * (1 - lr * decay[..., None]), g, sa)
+        np.testing.assert_array_equal(xw, xa)
+        for a, b in zip(sw, sa, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_equality_compares_class_and_values():
+    assert Adam() == Adam() and hash(Adam()) == hash(Adam()) and Adam() is not Adam()
+    assert Adam(lr=1) == Adam(lr=1.0)  # validation makes both floats
+    assert Adam(lr=np.array([0.1, 0.2])) == Adam(lr=[0.1, 0.2])
+    assert Adam(lr=np.array([0.1, 0.2])) != Adam(lr=[0.1, 0.3])
+    assert Adam(lr=np.array([0.1])) != Adam(lr=0.1)  # batch (1,), not ()
+    assert Adam(lr=np.ones(2)) != Adam(lr=np.ones((2, 1)))
+    assert Adam(amsgrad=True) != Adam()
+    assert AdamW(weight_decay=0.0) != Adam()  # configurations, not behaviour
+    assert Adam() != "Adam()" and Adam() != (1e-3, 0.9, 0.999, 1e-8, 0.0)
+    zeros, signed = Adam(eps=np.array([0.0, 1.0])), Adam(eps=np.array([-0.0, 1.0]))
+    assert zeros == signed and hash(zeros) == hash(signed)  # as np.array_equal
+    assert len({SGD(), SGD(), SGD(lr=0.5), RMSProp()}) == 3
+
+
+@given(data=st.data(), batch=batch_shapes)
+def test_optimizers_are_equal_exactly_when_their_hyperparameters_are(data, batch):
+    name = data.draw(st.sampled_from(sorted(optim.OPTIMIZERS)))
+    a = data.draw(optimizers(name=name, batch=batch))
+    as_lists = {
+        k: v.tolist() if isinstance(v, np.ndarray) else v
+        for k, v in a.hyperparameters().items()
+    }
+    copy = type(a)(**as_lists)
+    assert copy == a and hash(copy) == hash(a)
+    b = data.draw(optimizers(name=name, batch=batch))
+    same = all(
+        np.shape(u) == np.shape(v) and np.array_equal(u, v)
+        for u, v in zip(
+            a.hyperparameters().values(), b.hyperparameters().values(), strict=True
+        )
+    )
+    assert (a == b) == same and (a != b) != same
+
+
 # ---------------------------------------------------------------- bad input
 
 INVALID = st.sampled_from([-1.0, -1e-9, math.nan, math.inf, -math.inf])
@@ -287,8 +398,8 @@ INVALID = st.sampled_from([-1.0, -1e-9, math.nan, math.inf, -math.inf])
 @given(name=st.sampled_from(sorted(optim.OPTIMIZERS)), data=st.data())
 def test_invalid_hyperparameter_raises_value_error_naming_it(name, data):
     cls = optim.OPTIMIZERS[name]
-    field = data.draw(st.sampled_from(sorted(cls.RANGES)))
-    low, high, high_open = cls.RANGES[field]
+    field = data.draw(st.sampled_from(list(cls.numeric_fields())))
+    low, high, high_open = cls.numeric_fields()[field]
     bad = data.draw(
         st.one_of(INVALID, st.just(high + 0.5) if math.isfinite(high) else INVALID)
         | (st.just(high) if high_open and math.isfinite(high) else INVALID)
@@ -302,9 +413,9 @@ def test_invalid_hyperparameter_raises_value_error_naming_it(name, data):
 @given(name=st.sampled_from(sorted(optim.OPTIMIZERS)), data=st.data())
 def test_wrongly_typed_hyperparameter_raises_type_error_naming_it(name, data):
     cls = optim.OPTIMIZERS[name]
-    field = data.draw(st.sampled_from(sorted(cls.RANGES) + list(cls.FLAGS)))
+    field = data.draw(st.sampled_from([*cls.numeric_fields(), *cls.switches()]))
     value = data.draw(st.sampled_from(["0.1", None, {"a": 1}, object()]))
-    if field in cls.FLAGS:
+    if field in cls.switches():
         value = data.draw(st.sampled_from([value, 1, 0.0]))
     with pytest.raises(TypeError, match=field):
         cls(**{field: value})
