@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from search.cli.tables import markdown_table
+
 # Environment variables that change how fast NumPy and torch run; printed, never set.
 ENV_VARS = (
     "OMP_NUM_THREADS",
@@ -338,10 +340,7 @@ class Table:
         """The title, a Markdown table, and the notes as a list."""
         header = [c.header for c in self.columns]
         cells = [[c.show(row.get(c.key)) for c in self.columns] for row in self.rows]
-        lines = [f"### {self.title}", ""]
-        lines.append("| " + " | ".join(header) + " |")
-        lines.append("|" + "|".join("---" for _ in header) + "|")
-        lines += ["| " + " | ".join(r) + " |" for r in cells]
+        lines = [f"### {self.title}", "", markdown_table(header, cells)]
         lines += [""] + [f"- {note}" for note in self.notes]
         return "\n".join(lines)
 

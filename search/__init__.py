@@ -10,6 +10,7 @@ optimizer with the proposed hyperparameters and returns the validation loss.
 """
 
 from search.bayes_search import BayesSearch
+from search.defaults import default_hyperparameters, default_lr, default_space
 from search.grid_search import GridSearch
 from search.objective import TrainedLoss
 from search.random_search import RandomSearch
@@ -37,6 +38,9 @@ __all__ = [
     "TrainedLoss",
     "Trial",
     "bayes_search",
+    "default_hyperparameters",
+    "default_lr",
+    "default_space",
     "grid_search",
     "load",
     "random_search",

@@ -1,10 +1,11 @@
-"""Tests of the ``hpo`` command line (search/cli.py), in-process and as a real command.
+"""Tests of the ``hpo`` command line (search/cli/), in-process and as a real command.
 
 The oracles are independent of the code under test: the start loss of
 Rosenbrock computed by hand, the closed-form least-squares solution computed
 here with an explicit column of ones, and the PNG file signature.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -224,3 +225,34 @@ def test_import_does_not_load_matplotlib():
     code = "import search.cli, sys; assert 'matplotlib' not in sys.modules"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_descend_trains_with_the_library_defaults(capsys):
+    from search import default_hyperparameters
+    from surfaces import LinearRegression
+
+    _, rows = run(capsys, "--surface", "linreg", "--steps", "1", "--seed", "2")
+    X, y, _ = load_diabetes(scaled=True)
+    part = split(X, y, rng=2)
+    train = LinearRegression(part.X_train, part.y_train, intercept=True)
+    for name in ("sgd", "rmsprop", "adam"):
+        settings = default_hyperparameters(name, train)
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in settings.items())
+        assert rows[name]["hyperparameters"] == shown
+
+
+def test_import_search_does_not_load_argparse():
+    code = "import search, sys; assert 'argparse' not in sys.modules"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_python_dash_m_runs_the_command(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "search.cli", "descend", "--steps", "3"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("hpo descend: rosenbrock (d = 2), 3 steps")

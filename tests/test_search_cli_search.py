@@ -1,4 +1,4 @@
-"""Tests of ``hpo search`` (search/cli.py), in-process and as a real command.
+"""Tests of ``hpo search`` (search/cli/), in-process and as a real command.
 
 Oracles independent of the code under test: the closed-form least squares
 computed here with an explicit column of ones, optimizer runs by hand with
@@ -439,3 +439,18 @@ def test_ctrl_c_exits_130_and_says_how_to_resume(tmp_path):
 
 def trial_lines_or_none(path):
     return trial_lines(path) if path.exists() and path.stat().st_size else []
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "problem"), [("sgd", "rosenbrock"), ("rmsprop", "diabetes")]
+)
+def test_the_default_space_is_the_librarys(capsys, tmp_path, optimizer, problem):
+    from search import default_space
+    from search.space import space_spec
+
+    _, _, out_dir = search(
+        capsys, tmp_path, "--optimizer", optimizer, "--problem", problem,
+        "--strategy", "random", "--trials", "2", "--steps", "5", "--no-plot",
+    )  # fmt: skip
+    document = json.loads((out_dir / "results.json").read_text())
+    assert document["space"] == space_spec(default_space(optimizer))
