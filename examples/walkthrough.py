@@ -40,12 +40,14 @@ from search import (  # noqa: E402
     BayesSearch,
     GridSearch,
     RandomSearch,
-    Real,
     TrainedLoss,
+    default_hyperparameters,
+    default_space,
     grid_search,
     random_search,
     run,
 )
+from search.defaults import LR_RANGE  # noqa: E402
 from search.plots import (  # noqa: E402
     descend_figure,
     label_points,
@@ -132,7 +134,8 @@ w_star = train.solve()
 steps = 300 if QUICK else 1000
 w0 = np.zeros(train.dim)
 optimizers = {
-    "SGD (lr = 1/L, momentum 0.9)": SGD(lr=1 / train.smoothness, momentum=0.9),
+    # the library's default for SGD on least squares: lr = 1/L, momentum 0.9
+    "SGD (lr = 1/L, momentum 0.9)": SGD(**default_hyperparameters(SGD, train)),
     "RMSProp (lr = 1)": RMSProp(lr=1.0),
     "Adam (lr = 3)": Adam(lr=3.0),
 }
@@ -158,23 +161,19 @@ save(fig, "01_training.png")
 
 # %%
 steps = 2000 if QUICK else 5000
+
+
+def default_optimizers(surface):
+    """SGD (momentum 0.9), RMSProp and Adam at the library's default lr for ``surface``."""
+    return {
+        cls.__name__: cls(**default_hyperparameters(cls, surface))
+        for cls in (SGD, RMSProp, Adam)
+    }
+
+
 settings = {
-    "Rosenbrock": (
-        Rosenbrock(),
-        {
-            "SGD": SGD(lr=1e-3, momentum=0.9),
-            "RMSProp": RMSProp(lr=1e-2),
-            "Adam": Adam(lr=2e-2),
-        },
-    ),
-    "Beale": (
-        Beale(),
-        {
-            "SGD": SGD(lr=1e-3, momentum=0.9),
-            "RMSProp": RMSProp(lr=1e-2),
-            "Adam": Adam(lr=2e-2),
-        },
-    ),
+    "Rosenbrock": (Rosenbrock(), default_optimizers(Rosenbrock())),
+    "Beale": (Beale(), default_optimizers(Beale())),
 }
 for k, (name, (surface, opts)) in enumerate(settings.items()):
     start = [float(v) for v in surface.start]
@@ -225,7 +224,7 @@ save(fig, "04_divergence.png")
 # %%
 train_steps = 100 if QUICK else 200
 objective = TrainedLoss(Adam, train=train, val=val, steps=train_steps, test=test)
-space = {"lr": Real(1e-4, 10.0, log=True), "b1": Real(0.0, 0.99)}
+space = default_space(Adam)  # lr in [1e-4, 10] (log) and b1 in [0, 0.99]
 points = 15 if QUICK else 30
 params = grid(space, points)
 values = objective.batch(params)
@@ -299,7 +298,7 @@ print(
 )
 fig = Figure(figsize=(11, 5), dpi=120, layout="constrained")
 ax_grid, ax_rand = fig.subplots(1, 2, sharey=True)
-lr_line = np.geomspace(1e-4, 10.0, 200)
+lr_line = np.geomspace(*LR_RANGE["adam"], 200)
 for ax, res, title in ((ax_grid, g, "grid, 3 x 3"), (ax_rand, r, "random, 9")):
     lr_t = np.array([t.params["lr"] for t in res.trials])
     b1_t = np.array([t.params["b1"] for t in res.trials])
@@ -348,7 +347,7 @@ save(fig, "06_grid_vs_random.png")
 # same EI, but over 2048 Sobol candidates polished by L-BFGS-B.
 
 # %%
-space1 = {"lr": Real(1e-4, 10.0, log=True)}
+space1 = default_space(Adam, ["lr"])
 lr_dim = space1["lr"]
 counts = (3, 5, 7)
 
