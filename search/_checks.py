@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import cast
 
 import numpy as np
 
@@ -19,12 +20,16 @@ import numpy as np
 MAX_INT = 2**40
 
 
-def _is_bool(value) -> bool:
+def _is_bool(value: object) -> bool:
     return isinstance(value, bool | np.bool_)
 
 
 def integer(
-    owner: str, name: str, value, low: int | None = None, high: int | None = None
+    owner: str,
+    name: str,
+    value: object,
+    low: int | None = None,
+    high: int | None = None,
 ) -> int:
     """An int (within ``+-2**40``), ``>= low`` and ``<= high`` where given.
 
@@ -33,16 +38,18 @@ def integer(
     """
     if _is_bool(value) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{owner}: {name} must be an int, got {value!r}")
-    if abs(int(value)) > MAX_INT:
+    v = int(value)
+    if abs(v) > MAX_INT:
         raise ValueError(f"{owner}: {name} must be within +-2**40, got {value!r}")
-    if high is not None and not low <= value <= high:
+    too_low = low is not None and v < low
+    if high is not None and (too_low or v > high):
         raise ValueError(f"{owner}: {name} must be in [{low}, {high}], got {value!r}")
-    if low is not None and value < low:
+    if too_low:
         raise ValueError(f"{owner}: {name} must be >= {low}, got {value!r}")
-    return int(value)
+    return v
 
 
-def real(owner: str, name: str, value) -> float:
+def real(owner: str, name: str, value: object) -> float:
     """A finite real number, as a float.
 
     >>> real("Real", "low", 1)
@@ -55,7 +62,7 @@ def real(owner: str, name: str, value) -> float:
     return float(value)
 
 
-def unit(owner: str, u) -> float:
+def unit(owner: str, u: object) -> float:
     """A number clipped to ``[0, 1]`` (NaN is an error).
 
     >>> unit("Real", 1.5)
@@ -68,7 +75,7 @@ def unit(owner: str, u) -> float:
     return min(max(float(u), 0.0), 1.0)
 
 
-def flag(owner: str, name: str, value) -> bool:
+def flag(owner: str, name: str, value: object) -> bool:
     """``True`` or ``False`` (NumPy's bools too).
 
     >>> flag("Real", "log", True)
@@ -79,7 +86,7 @@ def flag(owner: str, name: str, value) -> bool:
     return bool(value)
 
 
-def seed(owner: str, value):
+def seed(owner: str, value: object) -> int | np.random.Generator | None:
     """``None``, a non-negative int or a NumPy Generator, as given.
 
     ``np.random.default_rng`` would also take bools, lists and SeedSequences,
@@ -87,9 +94,9 @@ def seed(owner: str, value):
     """
     is_int = isinstance(value, numbers.Integral) and not _is_bool(value)
     known = value is None or is_int or isinstance(value, np.random.Generator)
-    if not known or is_int and value < 0:
+    if not known or isinstance(value, numbers.Integral) and value < 0:
         raise (ValueError if known else TypeError)(
             f"{owner}: seed must be None, a non-negative int or a numpy Generator, "
             f"got {value!r}"
         )
-    return value
+    return cast("int | np.random.Generator | None", value)  # as given (NumPy ints too)

@@ -19,7 +19,14 @@ The acquisition depends on the model only through ``mean`` and ``std``
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, overload
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from numpy.typing import ArrayLike, NDArray
 
 # SciPy is imported inside the functions that use it (it takes 0.3 to 0.7 s):
 # `import search` and `hpo --help` stay fast until a model is fitted.
@@ -31,7 +38,7 @@ SQRT2 = np.sqrt(2.0)
 Z_ASYMPTOTE = -1 / np.sqrt(np.finfo(float).eps)
 
 
-def log1mexp(x):
+def log1mexp(x: ArrayLike) -> NDArray[np.float64]:
     """``log(1 - exp(x))`` for ``x < 0``, accurate on both sides of ``-log 2``.
 
     Maechler (2012): ``log(-expm1(x))`` near 0, ``log1p(-exp(x))`` below.
@@ -46,7 +53,7 @@ def log1mexp(x):
         )
 
 
-def log_h(z):
+def log_h(z: ArrayLike) -> NDArray[np.float64]:
     """``log(z Phi(z) + phi(z))``, stable for every real ``z``.
 
     Three branches (Ament et al. 2023, eq. 9). For ``z > -1`` the direct sum
@@ -99,7 +106,23 @@ def log_h(z):
     return out
 
 
-def log_expected_improvement(mean, std, best, return_grad=False):
+@overload
+def log_expected_improvement(
+    mean: ArrayLike,
+    std: ArrayLike,
+    best: ArrayLike,
+    return_grad: Literal[False] = False,
+) -> NDArray[np.float64]: ...
+@overload
+def log_expected_improvement(
+    mean: ArrayLike, std: ArrayLike, best: ArrayLike, return_grad: Literal[True]
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]: ...
+def log_expected_improvement(
+    mean: ArrayLike, std: ArrayLike, best: ArrayLike, return_grad: bool = False
+) -> (
+    NDArray[np.float64]
+    | tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]
+):
     """Log of the expected improvement below ``best`` of ``f ~ N(mean, std^2)``.
 
     For minimization: the improvement is ``max(best - f, 0)``. With
@@ -173,7 +196,9 @@ def log_expected_improvement(mean, std, best, return_grad=False):
     return log_ei[()], dmean[()], dstd[()]
 
 
-def expected_improvement(mean, std, best):
+def expected_improvement(
+    mean: ArrayLike, std: ArrayLike, best: ArrayLike
+) -> NDArray[np.float64]:
     """Expected improvement below ``best``: ``exp(log_expected_improvement)``, for plots.
 
     Parameters

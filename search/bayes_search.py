@@ -52,6 +52,7 @@ the same seed gives the same proposals.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -59,8 +60,21 @@ from search import _checks
 from search.acquisition import log_expected_improvement
 from search.encoding import Encoding
 from search.gp import GaussianProcess
-from search.space import MAX_ENUMERATE, all_units, from_unit, param_key, size, to_unit
+from search.space import (
+    MAX_ENUMERATE,
+    Dimension,
+    all_units,
+    from_unit,
+    param_key,
+    size,
+    to_unit,
+)
 from search.strategy import Strategy
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from numpy.typing import ArrayLike, NDArray
 
 # SciPy is imported inside the functions that use it (it takes 0.3 to 0.7 s):
 # `import search` and `hpo --help` stay fast until a model is fitted.
@@ -128,16 +142,16 @@ class BayesSearch(Strategy):
 
     def __init__(
         self,
-        space,
-        seed=None,
+        space: dict[str, Dimension],
+        seed: int | np.random.Generator | None = None,
         *,
-        n_initial=None,
-        batch_size=1,
-        log_transform="auto",
-        n_candidates=2048,
-        n_polish=5,
-        n_restarts=1,
-    ):
+        n_initial: int | None = None,
+        batch_size: int = 1,
+        log_transform: bool | Literal["auto"] = "auto",
+        n_candidates: int = 2048,
+        n_polish: int = 5,
+        n_restarts: int = 1,
+    ) -> None:
         from scipy.stats import qmc
 
         super().__init__(space, seed=seed, batch_size=batch_size)
@@ -162,38 +176,43 @@ class BayesSearch(Strategy):
         self.encoding = Encoding(self.space)
         self._width = self.encoding.width  # K, the GP's input dimension
         self._finite_size = size(self.space)
-        self._all = None  # every point of a finite space, encoded, when needed
+        # every point of a finite space, encoded, when needed
+        self._all: NDArray[np.float64] | None = None
         self._sobol = qmc.Sobol(k, scramble=True, seed=_draw_seed(self.rng))
         self.gp = GaussianProcess(
             n_restarts=_checks.integer(owner, "n_restarts", n_restarts, low=0),
             seed=self.rng,
         )
-        self._X, self._y = [], []  # encodings (K,) and values of the finite results
-        self._pending = {}  # param_key -> encoding of points asked, not yet told
+        # encodings (K,) and values of the finite results
+        self._X: list[NDArray[np.float64]] = []
+        self._y: list[float] = []
+        # param_key -> encoding of points asked, not yet told
+        self._pending: dict[tuple[Any, ...], NDArray[np.float64]] = {}
         self._n_asked = 0
-        self._theta = {}  # kind of transform -> fitted hyperparameters
+        # kind of transform -> fitted hyperparameters
+        self._theta: dict[str, NDArray[np.float64]] = {}
         self._n_fitted = 0  # number of results they were fitted to
 
     # ------------------------------------------------------------- encoding
 
-    def encode(self, params) -> np.ndarray:
+    def encode(self, params: dict[str, Any]) -> NDArray[np.float64]:
         """The GP input ``(K,)`` of ``params`` (:class:`search.encoding.Encoding`)."""
         return self.encoding.encode(to_unit(self.space, params)[None])[0]
 
-    def decode(self, e) -> dict:
+    def decode(self, e: ArrayLike) -> dict[str, Any]:
         """The params dict of an encoding ``(K,)`` (categorical block by argmax)."""
         return from_unit(self.space, self.encoding.decode(np.asarray(e)[None])[0])
 
-    def snap(self, E) -> np.ndarray:
+    def snap(self, E: ArrayLike) -> NDArray[np.float64]:
         """Snap encodings ``(m, K)`` to feasible points (:meth:`search.encoding.Encoding.snap`)."""
         return self.encoding.snap(E)
 
     # ------------------------------------------------------------ ask / tell
 
-    def ask(self, n=1) -> list[dict]:
+    def ask(self, n: int = 1) -> list[dict[str, Any]]:
         """Up to ``n`` new distinct proposals (fewer only when the space is exhausted)."""
         n = self.check_n(n)
-        proposals = []
+        proposals: list[dict[str, Any]] = []
         for _ in range(n):
             initial = self._n_asked < self.n_initial or len(self._y) < 2
             params = self._initial() if initial else self._from_model()
@@ -206,7 +225,7 @@ class BayesSearch(Strategy):
             proposals.append(params)
         return proposals
 
-    def tell(self, params, value) -> None:
+    def tell(self, params: dict[str, Any], value: float) -> None:
         """Record ``value``; only a finite one enters the model."""
         super().tell(params, value)
         self._pending.pop(param_key(self.space, params), None)
@@ -214,7 +233,7 @@ class BayesSearch(Strategy):
             self._X.append(self.encode(params))
             self._y.append(float(value))
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """What the next proposals depend on besides the results told: JSON-able.
 
         The random stream (shared with the GP's restarts), the position in the
@@ -233,7 +252,7 @@ class BayesSearch(Strategy):
             "n_fitted": self._n_fitted,
         }
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`state_dict` returned (after the results are told)."""
         self.rng.bit_generator.state = state["rng"]
         self._sobol.reset()
@@ -243,7 +262,7 @@ class BayesSearch(Strategy):
         self._kind = state["kind"]
         self._n_fitted = int(state["n_fitted"])
 
-    def _initial(self):
+    def _initial(self) -> dict[str, Any] | None:
         """The next new point of the scrambled Sobol sequence (bounded tries)."""
         for _ in range(64):
             params = from_unit(self.space, self._sobol.random(1)[0])
@@ -251,7 +270,7 @@ class BayesSearch(Strategy):
                 return params
         return None
 
-    def _any_unseen(self):
+    def _any_unseen(self) -> dict[str, Any] | None:
         """A new point when the usual proposals are all taken: enumerate or sample."""
         if self._finite_size <= MAX_ENUMERATE:
             for e in self.rng.permutation(self._all_points()):
@@ -265,7 +284,7 @@ class BayesSearch(Strategy):
                 return params
         return None
 
-    def _all_points(self) -> np.ndarray:
+    def _all_points(self) -> NDArray[np.float64]:
         """Every point of a finite space, encoded: ``(size, K)`` (listed once)."""
         if self._all is None:
             self._all = self.encoding.encode(all_units(self.space))
@@ -273,7 +292,9 @@ class BayesSearch(Strategy):
 
     # ----------------------------------------------------------------- model
 
-    def transform(self, y, kind=None):
+    def transform(
+        self, y: ArrayLike, kind: str | None = None
+    ) -> tuple[NDArray[np.float64], float]:
         """The modelled values ``t`` of ``y`` and ``sum(log(dt/dy))``.
 
         ``kind`` is ``"identity"`` or ``"log"`` (``log(y)`` if all ``y > 0``,
@@ -286,7 +307,7 @@ class BayesSearch(Strategy):
         shift = 0.0 if y.min() > 0 else y.min() - max(np.median(y) - y.min(), TINY)
         return np.log(y - shift), -np.log(y - shift).sum()
 
-    def _fit(self):
+    def _fit(self) -> float:
         """Fit the GP to the results, then condition it on the pending points (constant liar).
 
         With ``log_transform="auto"`` both kinds are fitted and the one under
@@ -296,14 +317,14 @@ class BayesSearch(Strategy):
         """
         X, y = np.array(self._X), np.array(self._y)  # (n, K), (n,)
         if len(y) != self._n_fitted:  # new results: refit the hyperparameters
-            evidence = {}
+            evidence: dict[str, float] = {}
             for kind in self._kinds:
                 t, log_jac = self.transform(y, kind)
                 self.gp.fit(X, t, theta=self._theta.get(kind))
                 self._theta[kind] = self.gp.theta
                 e = self.gp.lml - len(y) * np.log(self.gp.y_std) + log_jac
                 evidence[kind] = e if np.isfinite(e) else -np.inf
-            self._kind = max(evidence, key=evidence.get)  # first on ties
+            self._kind = max(evidence, key=lambda kind: evidence[kind])  # first on ties
             self._n_fitted = len(y)
         if self._pending:
             X = np.vstack([X, *self._pending.values()])
@@ -312,7 +333,7 @@ class BayesSearch(Strategy):
         self.gp.fit(X, t, theta=self._theta[self._kind], optimize=False)
         return t.min()
 
-    def _from_model(self):
+    def _from_model(self) -> dict[str, Any] | None:
         """The best-scoring new candidate by log-EI, or ``None``."""
         best = self._fit()
         E = self._candidates()
@@ -324,11 +345,11 @@ class BayesSearch(Strategy):
                 return params
         return None
 
-    def _score(self, E, best):
+    def _score(self, E: NDArray[np.float64], best: float) -> NDArray[np.float64]:
         mean, std = self.gp.predict(E)
         return log_expected_improvement(mean, std, best)
 
-    def _candidates(self) -> np.ndarray:
+    def _candidates(self) -> NDArray[np.float64]:
         """Snapped candidates ``(m, K)``: Sobol points, then perturbed best points.
 
         A finite space of at most ``n_candidates`` points is enumerated
@@ -350,7 +371,9 @@ class BayesSearch(Strategy):
             np.vstack([sobol[: self.n_candidates], local.reshape(-1, self._width)])
         )
 
-    def _polish(self, E, score, best):
+    def _polish(
+        self, E: NDArray[np.float64], score: NDArray[np.float64], best: float
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Polish the best candidates by L-BFGS-B on log-EI; append the results.
 
         The candidates are polished together, as one problem whose objective
@@ -368,7 +391,7 @@ class BayesSearch(Strategy):
         low = np.where(self.encoding.categorical, X0, 0.0).ravel()
         high = np.where(self.encoding.categorical, X0, 1.0).ravel()
 
-        def negative(x):
+        def negative(x: NDArray[np.float64]) -> tuple[float, NDArray[np.float64]]:
             X = x.reshape(X0.shape)
             mean, std, dmean, dstd = self.gp.predict(X, return_grad=True)
             value, d_mean, d_std = log_expected_improvement(
@@ -391,7 +414,7 @@ class BayesSearch(Strategy):
         return np.vstack([E, P]), np.concatenate([score, self._score(P, best)])
 
 
-def _draw_seed(rng) -> int:
+def _draw_seed(rng: np.random.Generator) -> int:
     """A seed for SciPy's Sobol engine, drawn from ``rng``'s own stream.
 
     Given the Generator itself, SciPy spawns a child from its SeedSequence,

@@ -22,13 +22,25 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from search import _checks
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
-def _check_range(dim, check) -> None:
+    from numpy.typing import NDArray
+
+# A value of a Categorical: a JSON scalar (bool is an int to Python, listed
+# for the reader).
+Choice = str | int | float | bool
+
+
+def _check_range(
+    dim: Real | Integer, check: Callable[[str, str, object], float]
+) -> None:
     """Validate a Real's or Integer's ``low < high`` and ``log``; store them checked.
 
     ``check`` is :func:`search._checks.real` or :func:`search._checks.integer`.
@@ -56,7 +68,16 @@ def _check_range(dim, check) -> None:
         object.__setattr__(dim, name, value)
 
 
-def warp(v, a: float, b: float, log: bool):
+# A float gives a float, an array an array: the overloads tell a type checker.
+@overload
+def warp(v: float, a: float, b: float, log: bool) -> float: ...
+@overload
+def warp(
+    v: NDArray[np.float64], a: float, b: float, log: bool
+) -> NDArray[np.float64]: ...
+def warp(
+    v: float | NDArray[np.float64], a: float, b: float, log: bool
+) -> float | NDArray[np.float64]:
     """The position of ``v`` on the line through ``[a, b]``: ``a -> 0``, ``b -> 1``.
 
     By order of magnitude if ``log``; continuous, not clipped (array or scalar)::
@@ -67,26 +88,36 @@ def warp(v, a: float, b: float, log: bool):
     return (w - wa) / (wb - wa)
 
 
-def unwarp(u, a: float, b: float, log: bool):
+@overload
+def unwarp(u: float, a: float, b: float, log: bool) -> float: ...
+@overload
+def unwarp(
+    u: NDArray[np.float64], a: float, b: float, log: bool
+) -> NDArray[np.float64]: ...
+def unwarp(
+    u: float | NDArray[np.float64], a: float, b: float, log: bool
+) -> float | NDArray[np.float64]:
     """Inverse of :func:`warp`: the point at position ``u`` (continuous, not clipped)."""
     wa, wb = (np.log(a), np.log(b)) if log else (a, b)
     w = wa + u * (wb - wa)
     return np.exp(w) if log else w
 
 
-def _position(v, a: float, b: float, log: bool):
+def _position(v: float, a: float, b: float, log: bool) -> float:
     """The position ``u`` of ``v`` in ``[a, b]``, warped by ``log``, clipped to ``[0, 1]``."""
     return np.clip(warp(v, a, b, log), 0.0, 1.0)
 
 
-def _inverse(u, a: float, b: float, log: bool):
+def _inverse(
+    u: float | NDArray[np.float64], a: float, b: float, log: bool
+) -> NDArray[np.float64]:
     """The point at position ``u`` of ``[a, b]`` (array or scalar); the ends are exact."""
     v = np.clip(unwarp(u, a, b, log), a, b)
     # exp(log(a)) may differ from a by an ulp: pin the ends to the bounds.
     return np.where(u <= 0, a, np.where(u >= 1, b, v))
 
 
-def _grid_positions(owner: str, n) -> np.ndarray:
+def _grid_positions(owner: str, n: int) -> NDArray[np.float64]:
     """``n`` evenly spaced positions in ``[0, 1]`` with both ends; ``[0.5]`` if n == 1."""
     n = _checks.integer(owner, "n", n, low=1)
     return np.array([0.5]) if n == 1 else np.linspace(0.0, 1.0, int(n))
@@ -117,10 +148,10 @@ class Real:
     high: float
     log: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _check_range(self, _checks.real)
 
-    def to_unit(self, value) -> float:
+    def to_unit(self, value: float) -> float:
         """The position of ``value`` in ``[0, 1]``.
 
         >>> Real(0.0, 2.0).to_unit(0.5)
@@ -133,7 +164,7 @@ class Real:
             )
         return float(_position(v, self.low, self.high, self.log))
 
-    def from_unit(self, u) -> float:
+    def from_unit(self, u: float) -> float:
         """The value at position ``u`` (clipped to ``[0, 1]``); a float in ``[low, high]``.
 
         >>> Real(0.0, 2.0).from_unit(0.25), Real(0.0, 2.0).from_unit(7.0)
@@ -141,7 +172,7 @@ class Real:
         """
         return float(_inverse(_checks.unit("Real", u), self.low, self.high, self.log))
 
-    def grid(self, n) -> list[float]:
+    def grid(self, n: int) -> list[float]:
         """``n`` values evenly spaced in the warped space, both ends included.
 
         ``n == 1`` gives the middle; values that coincide in float64 appear once.
@@ -152,7 +183,7 @@ class Real:
         u = _grid_positions("Real", n)
         return np.unique(_inverse(u, self.low, self.high, self.log)).tolist()
 
-    def spec(self) -> dict:
+    def spec(self) -> dict[str, Any]:
         """A JSON-able description.
 
         >>> Real(0.1, 1.0, log=True).spec()
@@ -190,10 +221,10 @@ class Integer:
     high: int
     log: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _check_range(self, _checks.integer)
 
-    def to_unit(self, value) -> float:
+    def to_unit(self, value: int) -> float:
         """The position of the integer ``value`` (the middle of its cell).
 
         >>> Integer(0, 9).to_unit(0)
@@ -206,7 +237,7 @@ class Integer:
             )
         return float(_position(v, self.low - 0.5, self.high + 0.5, self.log))
 
-    def from_unit(self, u) -> int:
+    def from_unit(self, u: float) -> int:
         """The integer whose cell holds ``u`` (clipped to ``[0, 1]``).
 
         >>> Integer(0, 9).from_unit(0.05), Integer(0, 9).from_unit(0.999)
@@ -217,7 +248,7 @@ class Integer:
         )
         return int(np.clip(np.rint(v), self.low, self.high))
 
-    def grid(self, n) -> list[int]:
+    def grid(self, n: int) -> list[int]:
         """The distinct integers nearest to ``n`` warped-even points of ``[low, high]``.
 
         At most ``high - low + 1`` values, in increasing order.
@@ -229,7 +260,7 @@ class Integer:
         v = np.rint(_inverse(u, self.low, self.high, self.log))
         return np.unique(v).astype(np.int64).tolist()
 
-    def spec(self) -> dict:
+    def spec(self) -> dict[str, Any]:
         """A JSON-able description.
 
         >>> Integer(1, 8).spec()
@@ -238,7 +269,7 @@ class Integer:
         return {"type": "integer", "low": self.low, "high": self.high, "log": self.log}
 
 
-def _choice(value):
+def _choice(value: object) -> Choice:
     """Check that a choice is a JSON scalar (str, int, finite float, bool)."""
     if isinstance(value, np.generic):
         value = value.item()  # np.float64(0.5) -> 0.5, np.str_("a") -> "a"
@@ -251,7 +282,7 @@ def _choice(value):
     return value
 
 
-def _same(a, b) -> bool:
+def _same(a: object, b: object) -> bool:
     """Equal as JSON values: ``True`` is not ``1`` (Python says they are equal)."""
     return a == b and isinstance(a, bool) == isinstance(b, bool)
 
@@ -276,9 +307,13 @@ class Categorical:
     (0.75, 'relu', ['relu', 'tanh'])
     """
 
-    choices: tuple
+    choices: tuple[Choice, ...]
 
-    def __post_init__(self):
+    if TYPE_CHECKING:  # what the constructor takes; __post_init__ stores a tuple
+
+        def __init__(self, choices: Sequence[Choice] | NDArray[Any]) -> None: ...
+
+    def __post_init__(self) -> None:
         if isinstance(self.choices, np.ndarray) and self.choices.ndim == 1:
             object.__setattr__(self, "choices", self.choices.tolist())
         if not isinstance(self.choices, list | tuple):
@@ -296,7 +331,7 @@ class Categorical:
             )
         object.__setattr__(self, "choices", choices)
 
-    def to_unit(self, value) -> float:
+    def to_unit(self, value: Choice) -> float:
         """The middle of the cell of ``value``.
 
         >>> Categorical(["a", "b", "c", "d"]).to_unit("a")
@@ -309,7 +344,7 @@ class Categorical:
             f"Categorical: value must be one of {self.choices}, got {value!r}"
         )
 
-    def from_unit(self, u):
+    def from_unit(self, u: float) -> Choice:
         """The choice whose cell holds ``u`` (clipped to ``[0, 1]``).
 
         >>> Categorical(["a", "b"]).from_unit(0.5)
@@ -318,7 +353,7 @@ class Categorical:
         n = len(self.choices)
         return self.choices[min(int(_checks.unit("Categorical", u) * n), n - 1)]
 
-    def grid(self, n=None) -> list:
+    def grid(self, n: int | None = None) -> list[Choice]:
         """All the choices (``n`` is ignored).
 
         >>> Categorical([1, 2]).grid(5)
@@ -326,7 +361,7 @@ class Categorical:
         """
         return list(self.choices)
 
-    def spec(self) -> dict:
+    def spec(self) -> dict[str, Any]:
         """A JSON-able description.
 
         >>> Categorical(["a", True]).spec()
@@ -336,3 +371,4 @@ class Categorical:
 
 
 DIMENSIONS = (Real, Integer, Categorical)
+Dimension = Real | Integer | Categorical

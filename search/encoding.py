@@ -16,10 +16,15 @@ point) and encodings ``E`` ``(n, K)``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from search.dimensions import Categorical, Integer
+from search.dimensions import Categorical, Dimension, Integer
 from search.space import check_space
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
 
 # Integers with at most this many values are snapped exactly; wider ones are
 # nearly continuous and are only rounded when decoded.
@@ -49,10 +54,11 @@ class Encoding:
     (array([[0.2, 0. , 1. ]]), array([[0.2 , 0.75]]))
     """
 
-    def __init__(self, space) -> None:
+    def __init__(self, space: dict[str, Dimension]) -> None:
         self.space = check_space(space)
         self.columns: list[slice] = []
-        self._centers: dict[int, np.ndarray] = {}  # column -> integer positions
+        # column -> integer positions
+        self._centers: dict[int, NDArray[np.float64]] = {}
         start, categorical = 0, []
         for dim in self.space.values():
             width = len(dim.choices) if isinstance(dim, Categorical) else 1
@@ -65,7 +71,7 @@ class Encoding:
         self.width = start
         self.categorical = np.array(categorical, dtype=bool)
 
-    def encode(self, U) -> np.ndarray:
+    def encode(self, U: ArrayLike) -> NDArray[np.float64]:
         """Encodings ``(n, K)`` of unit positions ``U`` ``(n, k)``."""
         U = np.asarray(U, dtype=np.float64)
         E = np.zeros((U.shape[0], self.width))
@@ -80,7 +86,7 @@ class Encoding:
                 E[:, cols.start] = U[:, j]
         return E
 
-    def decode(self, E) -> np.ndarray:
+    def decode(self, E: ArrayLike) -> NDArray[np.float64]:
         """Unit positions ``(n, k)`` of encodings ``E`` ``(n, K)`` (one-hot by argmax)."""
         E = np.asarray(E, dtype=np.float64)
         U = np.empty((E.shape[0], len(self.space)))
@@ -93,7 +99,7 @@ class Encoding:
                 U[:, j] = E[:, cols.start]
         return U
 
-    def snap(self, E) -> np.ndarray:
+    def snap(self, E: ArrayLike) -> NDArray[np.float64]:
         """Feasible encodings ``(n, K)``: integers to cell centres, one-hot by argmax."""
         E = np.clip(E, 0.0, 1.0)
         for dim, cols in zip(self.space.values(), self.columns, strict=True):

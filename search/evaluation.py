@@ -16,11 +16,24 @@ import concurrent.futures
 import math
 import numbers
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from search.results import Status
 
-def _classify(raw) -> tuple[float, str, str]:
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+# What the runner evaluates: params -> value. It may also have ``batch``
+# (a list of params -> their values) and ``test_score`` (see search.runner).
+Objective = Callable[[dict[str, Any]], float]
+# (value, status, message, seconds) of one trial
+Outcome = tuple[float, Status, str, float]
+
+
+def _classify(raw: Any) -> tuple[float, Status, str]:
     """(value, status, message) of what the objective returned.
 
     A real number (not a bool, not a string that looks like one): ``ok`` if
@@ -37,7 +50,7 @@ def _classify(raw) -> tuple[float, str, str]:
     return math.inf, "diverged", f"objective returned {value!r}"
 
 
-def failure(error: BaseException) -> tuple[float, str, str]:
+def failure(error: BaseException) -> tuple[float, Status, str]:
     """(nan, "failed", "ExceptionType: text"), even if the text cannot be made."""
     try:
         text = str(error)
@@ -46,7 +59,7 @@ def failure(error: BaseException) -> tuple[float, str, str]:
     return math.nan, "failed", f"{type(error).__name__}: {text}"
 
 
-def _evaluate(objective, params: dict) -> tuple[float, str, str, float]:
+def _evaluate(objective: Objective, params: dict[str, Any]) -> Outcome:
     """Evaluate one trial: ``(value, status, message, seconds)``; never raises.
 
     A module-level function, so a process pool or a Dask cluster can pickle it.
@@ -59,7 +72,7 @@ def _evaluate(objective, params: dict) -> tuple[float, str, str, float]:
     return (*outcome, time.perf_counter() - start)
 
 
-def _evaluate_batch(objective, proposals: list) -> list:
+def _evaluate_batch(objective: Any, proposals: list[dict[str, Any]]) -> list[Outcome]:
     """Outcomes of one ``objective.batch`` call; each trial alone if it raises."""
     start = time.perf_counter()
     try:
@@ -74,7 +87,11 @@ def _evaluate_batch(objective, proposals: list) -> list:
     return [(*_classify(float(v)), seconds) for v in values]
 
 
-def outcomes(objective, proposals: dict, executor):
+def outcomes(
+    objective: Objective,
+    proposals: dict[int, dict[str, Any]],
+    executor: concurrent.futures.Executor | None,
+) -> Iterator[tuple[int, Outcome]]:
     """Yield ``(index, outcome)`` for ``proposals`` (index -> params) as each finishes.
 
     With an executor they come in completion order; an error of the executor
@@ -102,7 +119,7 @@ def outcomes(objective, proposals: dict, executor):
                 for f in waiting
                 if f.done() and not f.cancelled() and f.exception() is None
             ]
-            for future in sorted(finished, key=futures.get):
+            for future in sorted(finished, key=lambda f: futures[f]):
                 yield futures[future], future.result()
             raise
         finally:

@@ -24,74 +24,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from search.kernels import SQRT5, cholesky, matern52
+
+__all__ = ["GaussianProcess", "cholesky", "matern52"]
+
 # SciPy is imported inside the functions that use it (it takes 0.3 to 0.7 s):
 # `import search` and `hpo --help` stay fast until a model is fitted.
 
-SQRT5 = np.sqrt(5.0)
 LOG_2PI = np.log(2 * np.pi)
-
-
-def matern52(X1, X2, lengths, signal):
-    """The Matern 5/2 kernel between every row of ``X1`` and every row of ``X2``.
-
-    Twice differentiable sample paths: smooth enough for an objective that
-    has a gradient, rough enough not to extrapolate wildly (the squared
-    exponential's sample paths are infinitely differentiable).
-
-    Formula (R&W eq. 4.17 with nu = 5/2, one length scale per dimension)::
-
-        (1) d2 = ((X1[:, None, :] - X2[None, :, :]) / lengths) ** 2
-        (2) r = sqrt(d2.sum(axis=-1))
-        (3) k = signal * (1 + SQRT5 * r + 5 / 3 * r**2) * exp(-SQRT5 * r)
-
-    Parameters
-    ----------
-    X1, X2 : ndarray
-        ``(n1, k)`` and ``(n2, k)`` points.
-    lengths : ndarray
-        ``(k,)`` positive length scales.
-    signal : float
-        Signal variance, the kernel's value at ``r = 0``.
-
-    Returns
-    -------
-    ndarray
-        ``(n1, n2)`` kernel values.
-
-    Examples
-    --------
-    >>> k = matern52(np.zeros((1, 2)), np.array([[0.0, 0.0], [0.3, 0.4]]), np.ones(2), 2.0)
-    >>> k.round(6)  # r = 0 and r = 0.5
-    array([[2.      , 1.657298]])
-    """
-    d2 = ((X1[:, None, :] - X2[None, :, :]) / lengths) ** 2  # (1)
-    r = np.sqrt(d2.sum(axis=-1))  # (2)
-    k = signal * (1 + SQRT5 * r + 5 / 3 * r**2) * np.exp(-SQRT5 * r)  # (3)
-    return k
-
-
-def cholesky(K, tries=10):
-    """Lower Cholesky factor of ``K`` with growing jitter when it fails; ``(factor, jitter)``.
-
-    A kernel matrix is positive definite in exact arithmetic, but two close
-    inputs and a tiny noise make it numerically singular. Then a jitter of
-    ``1e-10, 1e-9, ...`` times the mean diagonal is added until the
-    factorization succeeds.
-    """
-    from scipy.linalg import cho_factor
-
-    scale = np.mean(np.diag(K))
-    jitter = 0.0
-    for attempt in range(tries):
-        try:
-            K_j = K + jitter * np.eye(len(K)) if jitter else K
-            factor = cho_factor(K_j, lower=True, check_finite=False)
-            return factor, jitter
-        except np.linalg.LinAlgError:
-            jitter = scale * 10.0 ** (attempt - 10)
-    raise np.linalg.LinAlgError(
-        f"cholesky: kernel matrix not positive definite even with jitter {jitter:.3g}"
-    )
 
 
 class GaussianProcess:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from search.space import grid
+from typing import Any
+
+import numpy as np
+
+from search.space import Dimension, grid
 from search.strategy import Strategy
 
 
@@ -51,7 +55,13 @@ class GridSearch(Strategy):
     (4, [])
     """
 
-    def __init__(self, space, points=10, shuffle=False, seed=None):
+    def __init__(
+        self,
+        space: dict[str, Dimension],
+        points: int | dict[str, int] = 10,
+        shuffle: bool = False,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
         super().__init__(space, seed=seed)
         if not isinstance(shuffle, bool):
             raise TypeError(
@@ -66,27 +76,28 @@ class GridSearch(Strategy):
         self.batch_size = len(self.points)
         self._next = 0  # points before this index have all been claimed
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """What the next proposals depend on besides the results told: JSON-able.
 
         :func:`search.run` stores it after each ``ask``; a resumed search is
         told its stored results and given this back (:meth:`load_state_dict`)
         instead of asking every stored round again.
         """
-        state = {"next": self._next}
+        state: dict[str, Any] = {"next": self._next}
         if self.shuffle:  # the rng shuffled the grid: another seed, another search
             state["rng"] = self.rng.bit_generator.state
         return state
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`state_dict` returned (after the results are told)."""
         self._next = int(state["next"])
         if self.shuffle:
             self.rng.bit_generator.state = state["rng"]
 
-    def ask(self, n=1) -> list[dict]:
+    def ask(self, n: int = 1) -> list[dict[str, Any]]:
         """The next ``n`` unseen grid points (fewer when the grid runs out)."""
-        n, proposals = self.check_n(n), []
+        n = self.check_n(n)
+        proposals: list[dict[str, Any]] = []
         while len(proposals) < n and self._next < len(self.points):
             params = self.points[self._next]
             self._next += 1

@@ -58,19 +58,25 @@ class Hyperparameters:
     (0.1, 0.9, 100)
     """
 
-    def __init__(self, optimizer: type[Optimizer], steps: int, rows, fixed) -> None:
+    def __init__(
+        self,
+        optimizer: type[Optimizer],
+        steps: int,
+        rows: int | None,
+        fixed: Mapping[str, Any] | None,
+    ) -> None:
         self.optimizer = optimizer
         self.numeric = optimizer.numeric_fields()
         self.switches = optimizer.switches()
         fields = dataclasses.fields(optimizer)
         batch = () if rows is None else ("batch_size",)
         self.names = (*(f.name for f in fields), "steps", *batch)
-        self.defaults = {f.name: f.default for f in fields}
+        self.defaults: dict[str, Any] = {f.name: f.default for f in fields}
         self.defaults |= {"steps": steps, "batch_size": None}
         self.rows = rows
         self.fixed = self._check_fixed(fixed)
 
-    def config(self, params, who: str) -> Config:
+    def config(self, params: Mapping[str, Any], who: str) -> Config:
         """Check ``params`` against the names, types and ranges; fill in defaults."""
         self.check_names(params, who)
         clash = [k for k in params if k in self.fixed]
@@ -85,13 +91,13 @@ class Hyperparameters:
         hyper = {k: merged[k] for k in (*self.numeric, *self.switches)}
         return Config(hyper, merged["steps"], merged["batch_size"], label=who)
 
-    def group_key(self, config: Config) -> tuple:
+    def group_key(self, config: Config) -> tuple[Any, ...]:
         """What configurations trained together must share: switches and batch size."""
         return (*(config.hyper[s] for s in self.switches), config.batch_size)
 
     def optimizer_for(self, group: list[Config]) -> Optimizer:
         """One optimizer for ``group``: each numeric field an array over it."""
-        kwargs = {s: group[0].hyper[s] for s in self.switches}
+        kwargs: dict[str, Any] = {s: group[0].hyper[s] for s in self.switches}
         for name in self.numeric:
             column = [c.hyper[name] for c in group]
             # A value the whole group shares stays a scalar, so one configuration
@@ -107,7 +113,7 @@ class Hyperparameters:
         except ValueError as err:
             raise ValueError(f"{config.label}: {err}") from err
 
-    def check_names(self, params, who: str) -> None:
+    def check_names(self, params: Mapping[str, Any], who: str) -> None:
         """``params`` must be a dict whose keys are in :attr:`names`."""
         if not isinstance(params, Mapping):
             raise TypeError(
@@ -120,7 +126,9 @@ class Hyperparameters:
                 f"for {self.optimizer.__name__}; valid: {', '.join(self.names)}"
             )
 
-    def check_value(self, name: str, value, who: str):
+    def check_value(
+        self, name: str, value: object, who: str
+    ) -> float | int | bool | None:
         """Type of one hyperparameter (ranges are the optimizer's to check)."""
         if name in self.numeric:
             if isinstance(value, bool | np.bool_) or not isinstance(
@@ -136,7 +144,7 @@ class Hyperparameters:
             return _checks.integer(who, "batch_size", value, low=1, high=self.rows)
         return _checks.flag(who, name, value)  # a structural switch
 
-    def _check_fixed(self, fixed) -> dict:
+    def _check_fixed(self, fixed: Mapping[str, Any] | None) -> dict[str, Any]:
         """Validate ``fixed``: known names other than ``steps``, values in range.
 
         Rules that tie several fields together (SGD's ``nesterov`` needs

@@ -15,18 +15,21 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import BinaryIO
+
     from search.storage import Stored
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no locking
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 
-def json_line(row: dict) -> bytes:
+def json_line(row: dict[str, Any]) -> bytes:
     """One line of the file: strict JSON (no NaN or inf) and a newline."""
     return json.dumps(row, allow_nan=False).encode() + b"\n"
 
@@ -48,7 +51,9 @@ class Log:
     its header.
     """
 
-    def __init__(self, path: Path, stored: Stored, first: dict | None):
+    def __init__(
+        self, path: Path, stored: Stored, first: dict[str, Any] | None
+    ) -> None:
         self.path = path
         new = stored.header is None
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
@@ -70,7 +75,7 @@ class Log:
         if new:
             _sync_directory(path)
 
-    def write(self, row: dict) -> None:
+    def write(self, row: dict[str, Any]) -> None:
         """Append ``row`` as one line, durably (flush and fsync) before returning."""
         self.file.write(json_line(row))
         self.file.flush()
@@ -92,7 +97,7 @@ def _sync_directory(path: Path) -> None:
             os.close(directory)
 
 
-def _lock(file, path: Path, shared: bool = False) -> None:
+def _lock(file: BinaryIO, path: Path, shared: bool = False) -> None:
     """Take ``flock`` on ``file`` without waiting; refuse if another process holds it."""
     if fcntl is None:
         return
@@ -108,7 +113,7 @@ def _lock(file, path: Path, shared: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def locked(file, path: Path, shared: bool = False):
+def locked(file: BinaryIO, path: Path, shared: bool = False) -> Iterator[None]:
     """``_lock`` for the duration of a ``with`` block."""
     _lock(file, path, shared)
     try:

@@ -11,6 +11,7 @@ trains many configurations in one vectorized :func:`optim.minimize` call.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -18,6 +19,13 @@ from optim import OPTIMIZERS, Optimizer, minimize
 from search import _checks
 from search.hyperparameters import Config, Hyperparameters
 from surfaces import LinearRegression, Surface, kfold
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from optim.training import Fun
 
 
 class TrainedLoss:
@@ -125,17 +133,17 @@ class TrainedLoss:
 
     def __init__(
         self,
-        optimizer,
-        train,
-        val=None,
-        steps=100,
-        x0=None,
+        optimizer: type[Optimizer] | str,
+        train: Surface,
+        val: LinearRegression | None = None,
+        steps: int = 100,
+        x0: ArrayLike | None = None,
         *,
-        fixed=None,
-        folds=None,
-        test=None,
-        seed=0,
-    ):
+        fixed: Mapping[str, Any] | None = None,
+        folds: int | None = None,
+        test: LinearRegression | None = None,
+        seed: int = 0,
+    ) -> None:
         self.optimizer = _optimizer_class(optimizer)
         if not isinstance(train, Surface):
             raise TypeError(
@@ -177,13 +185,13 @@ class TrainedLoss:
         return self.hyperparameters.names
 
     @property
-    def fixed(self) -> dict:
+    def fixed(self) -> dict[str, Any]:
         """The checked values given as ``fixed``: the same for every trial."""
         return self.hyperparameters.fixed
 
     # ------------------------------------------------------------ public
 
-    def __call__(self, params) -> float:
+    def __call__(self, params: Mapping[str, Any]) -> float:
         """Train with ``params`` and return the score (``inf`` if it diverged).
 
         Parameters
@@ -203,7 +211,7 @@ class TrainedLoss:
         config = self.hyperparameters.config(params, "TrainedLoss")
         return float(self._evaluate([config], self._problems)[0])
 
-    def batch(self, params_list) -> np.ndarray:
+    def batch(self, params_list: Sequence[Mapping[str, Any]]) -> NDArray[np.float64]:
         """Scores of ``n`` configurations, trained together (see Notes).
 
         Parameters
@@ -233,7 +241,7 @@ class TrainedLoss:
         ]
         return self._evaluate(configs, self._problems)
 
-    def check_value(self, name, value):
+    def check_value(self, name: str, value: object) -> float | int | bool | None:
         """Check one hyperparameter on its own (name, type, valid range); return it.
 
         What a trial would refuse, found before any training: the optimizer's
@@ -258,7 +266,7 @@ class TrainedLoss:
         """Whether test data was given (:func:`search.run` then scores the best trial)."""
         return self.test is not None
 
-    def test_score(self, params) -> float:
+    def test_score(self, params: Mapping[str, Any]) -> float:
         """Train with ``params`` on all of ``train``; return ``test.value(w)``.
 
         The same training as a trial's (without folds, the very weights the
@@ -270,7 +278,7 @@ class TrainedLoss:
         config = self.hyperparameters.config(params, "TrainedLoss.test_score")
         return float(self._evaluate([config], [(self.train, self.test)])[0])
 
-    def closed_form(self) -> dict:
+    def closed_form(self) -> dict[str, float | None]:
         """Scores of the exact least-squares weights: what training should reach.
 
         Returns a dict: ``train`` (the training loss at
@@ -306,10 +314,14 @@ class TrainedLoss:
 
     # ------------------------------------------------------------ training
 
-    def _evaluate(self, configs, problems) -> np.ndarray:
+    def _evaluate(
+        self,
+        configs: list[Config],
+        problems: list[tuple[Surface, LinearRegression | None]],
+    ) -> NDArray[np.float64]:
         """Scores ``(n,)``: one training run per structural group and problem."""
         hyper = self.hyperparameters
-        rows_of = {}  # (switches, batch_size) -> indices into configs
+        rows_of: dict[tuple[Any, ...], list[int]] = {}  # group_key -> indices
         for i, config in enumerate(configs):
             rows_of.setdefault(hyper.group_key(config), []).append(i)
         groups = [[configs[i] for i in rows] for rows in rows_of.values()]
@@ -321,24 +333,33 @@ class TrainedLoss:
             raise
         scores = np.empty(len(configs))
         for rows, group, opt in zip(rows_of.values(), groups, optimizers, strict=True):
-            total = 0.0  # summed in fold order, then divided: the mean of the folds
+            # summed in fold order, then divided: the mean of the folds
+            total: float | NDArray[np.float64] = 0.0
             for train, scorer in problems:
                 total = total + self._train_and_score(group, opt, train, scorer)
             scores[rows] = total / len(problems)
         return scores
 
-    def _train_and_score(self, group: list[Config], opt, train, scorer) -> np.ndarray:
+    def _train_and_score(
+        self,
+        group: list[Config],
+        opt: Optimizer,
+        train: Surface,
+        scorer: LinearRegression | None,
+    ) -> NDArray[np.float64]:
         """Train one group with ``opt`` on ``train`` in one minimize call; ``(n,)``."""
         n = len(group)
         steps = np.array([c.steps for c in group])  # (n,)
         batch_size = group[0].batch_size
-        if batch_size is not None:
-            train = train.minibatch(batch_size, rng=np.random.default_rng(self.seed))
+        fun: Fun = train  # full batch: the surface itself
+        if batch_size is not None:  # only a LinearRegression has a batch_size
+            rng = np.random.default_rng(self.seed)
+            fun = cast(LinearRegression, train).minibatch(batch_size, rng=rng)
         record = bool(np.any(steps != steps[0]))
-        trace = minimize(train, self.x0, opt, int(steps.max()), record=record)
+        trace = minimize(fun, self.x0, opt, int(steps.max()), record=record)
         # (T + 1, n) and (n, d): each configuration at its own step count
         values = _per_config(trace.values, opt.batch_shape, n)[steps, np.arange(n)]
-        if record:
+        if trace.path is not None:  # recorded
             x = _per_config(trace.path, opt.batch_shape, n)[steps, np.arange(n)]
         else:
             x = _per_config(trace.x[None], opt.batch_shape, n)[0]
@@ -347,11 +368,14 @@ class TrainedLoss:
             score = values if scorer is None else scorer.value(x)  # (n,)
         return np.where(np.isfinite(values) & np.isfinite(score), score, np.inf)
 
-    def _make_problems(self) -> list:
-        """The (train, scorer) pairs a score averages: one, or one per fold."""
+    def _make_problems(self) -> list[tuple[Any, Any]]:
+        """The (train, scorer) pairs a score averages: one, or one per fold.
+
+        A Surface and ``None``, or two LinearRegressions (so ``Any``).
+        """
         if self.folds is None:
             return [(self.train, self.val)]
-        train = self.train
+        train = cast(LinearRegression, self.train)  # folds: checked in __init__
         if self.folds > train.n:
             raise ValueError(
                 f"TrainedLoss: folds must be <= the {train.n} training rows, "
@@ -363,14 +387,16 @@ class TrainedLoss:
         ]
 
 
-def _per_config(a, batch_shape, n) -> np.ndarray:
+def _per_config(
+    a: NDArray[np.float64], batch_shape: tuple[int, ...], n: int
+) -> NDArray[np.float64]:
     """``a`` ``(T, *batch, ...)`` as ``(T, n, ...)``: broadcast an unbatched run."""
     if batch_shape == ():
         return np.broadcast_to(a[:, None], (a.shape[0], n, *a.shape[1:]))
     return a
 
 
-def _optimizer_class(optimizer) -> type:
+def _optimizer_class(optimizer: object) -> type[Optimizer]:
     """An optimizer class, given the class or its registry name."""
     if isinstance(optimizer, str):
         key = optimizer.lower()
@@ -388,7 +414,7 @@ def _optimizer_class(optimizer) -> type:
     )
 
 
-def _held_out(name, data, train):
+def _held_out(name: str, data: object, train: Surface) -> LinearRegression | None:
     """Check validation or test data: a LinearRegression shaped like ``train``."""
     if data is None:
         return None
@@ -407,7 +433,7 @@ def _held_out(name, data, train):
     return data
 
 
-def _start(x0, train) -> np.ndarray:
+def _start(x0: ArrayLike | None, train: Surface) -> NDArray[np.float64]:
     """The start ``(d,)``: zeros for linear regression, ``start`` otherwise."""
     if x0 is None:
         if isinstance(train, LinearRegression):

@@ -63,16 +63,23 @@ import os
 import signal
 import threading
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ctypes import c_byte
+    from multiprocessing.context import BaseContext
+    from types import TracebackType
+    from typing import Literal
 
 # Seconds between two looks at the parent: the longest an orphan outlives it.
 INTERVAL = 0.2
 
 
-def _watch(parent: int, stopped, interval: float) -> None:
+def _watch(parent: int, stopped: c_byte, interval: float) -> None:
     """Worker initializer: ignore Ctrl-C; exit once ``parent`` is gone or ``stopped`` set."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
-    def watchdog():
+    def watchdog() -> None:
         while not stopped.value and os.getppid() == parent:
             time.sleep(interval)
         os._exit(1)  # now, without cleanup: a trial may be running
@@ -86,8 +93,8 @@ class WorkerPool(concurrent.futures.ProcessPoolExecutor):
     Build it with :func:`worker_pool`.
     """
 
-    def __init__(self, max_workers, mp_context):
-        self._stopped = mp_context.RawValue("b", 0)  # a shared byte, no lock
+    def __init__(self, max_workers: int | None, mp_context: BaseContext) -> None:
+        self._stopped: c_byte = mp_context.RawValue("b", 0)  # a shared byte, no lock
         super().__init__(
             max_workers,
             mp_context=mp_context,
@@ -109,7 +116,12 @@ class WorkerPool(concurrent.futures.ProcessPoolExecutor):
         # shutdown(wait=False), a Ctrl-C sometimes ended with a traceback.
         self.shutdown(wait=True, cancel_futures=True)
 
-    def __exit__(self, kind, error, traceback):
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
         if kind is None:
             self.shutdown(wait=True)
         else:  # nobody will collect the running trials: do not wait for them
@@ -117,7 +129,9 @@ class WorkerPool(concurrent.futures.ProcessPoolExecutor):
         return False
 
 
-def worker_pool(max_workers=None, *, mp_context=None) -> WorkerPool:
+def worker_pool(
+    max_workers: int | None = None, *, mp_context: BaseContext | None = None
+) -> WorkerPool:
     """A process pool for :func:`search.run` whose workers die with this process.
 
     Parameters

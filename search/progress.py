@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import math
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 try:
     from tqdm import tqdm
@@ -44,13 +48,21 @@ class Progress:
     'search: 2/2 trials, best 0.5\n'
     """
 
-    def __init__(self, total, initial=0, best=math.inf, *, file=None, use_tqdm=None):
+    def __init__(
+        self,
+        total: int,
+        initial: int = 0,
+        best: float = math.inf,
+        *,
+        file: TextIO | None = None,
+        use_tqdm: bool | None = None,
+    ) -> None:
         self.total = total
         self.done = initial
         self.best = best
         self.file = sys.stderr if file is None else file
         use_tqdm = tqdm is not None if use_tqdm is None else use_tqdm
-        self.bar = None
+        self.bar: tqdm | None = None
         if use_tqdm:
             self.bar = tqdm(
                 total=total,

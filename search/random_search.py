@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from search.space import MAX_ENUMERATE, all_points, param_key, sample, size
+from typing import Any
+
+import numpy as np
+
+from search.space import MAX_ENUMERATE, Dimension, all_points, param_key, sample, size
 from search.strategy import Strategy
 
 # Draws per requested point before RandomSearch stops relying on luck.
@@ -57,19 +61,26 @@ class RandomSearch(Strategy):
     ([1, 2, 3], [])
     """
 
-    def __init__(self, space, seed=None, batch_size=1):
+    def __init__(
+        self,
+        space: dict[str, Dimension],
+        seed: int | np.random.Generator | None = None,
+        batch_size: int = 1,
+    ) -> None:
         super().__init__(space, seed=seed, batch_size=batch_size)
-        self._rest = None  # unseen keys of a small discrete space, listed lazily
+        # unseen keys of a small discrete space, listed lazily
+        self._rest: list[tuple[Any, ...]] | None = None
 
-    def ask(self, n=1) -> list[dict]:
+    def ask(self, n: int = 1) -> list[dict[str, Any]]:
         """Up to ``n`` new random points (fewer only when the space runs out)."""
-        n, proposals = self.check_n(n), []
+        n = self.check_n(n)
+        proposals: list[dict[str, Any]] = []
         # One point at a time, so ask(n) proposes what n calls of ask(1) would.
         while len(proposals) < n and (params := self._draw()) is not None:
             proposals.append(params)
         return proposals
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """What the next proposals depend on besides the results told: JSON-able.
 
         :func:`search.run` stores it after each ``ask``; a resumed search is
@@ -78,11 +89,11 @@ class RandomSearch(Strategy):
         """
         return {"rng": self.rng.bit_generator.state}
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`state_dict` returned (after the results are told)."""
         self.rng.bit_generator.state = state["rng"]
 
-    def _draw(self) -> dict | None:
+    def _draw(self) -> dict[str, Any] | None:
         """One new point: up to MAX_TRIES draws, then a pick among the unseen."""
         for _ in range(MAX_TRIES):
             (params,) = sample(self.space, self.rng, 1)
@@ -95,7 +106,7 @@ class RandomSearch(Strategy):
         self.claim(params)
         return params
 
-    def _unseen(self) -> list[tuple]:
+    def _unseen(self) -> list[tuple[Any, ...]]:
         """Keys of the unseen points of a small all-discrete space (``[]`` otherwise)."""
         if self._rest is None:  # listed once, at the first fallback, in grid order
             small = size(self.space) <= MAX_ENUMERATE

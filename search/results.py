@@ -14,14 +14,20 @@ import dataclasses
 import io
 import json
 import math
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 
-STATUSES = ("ok", "diverged", "failed")
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+Status = Literal["ok", "diverged", "failed"]
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
-def running_best(values) -> np.ndarray:
+def running_best(values: ArrayLike) -> NDArray[np.float64]:
     """The lowest finite value among the first ``i + 1`` values, for each ``i``.
 
     ::
@@ -73,21 +79,21 @@ class Trial:
     """
 
     index: int
-    params: dict
+    params: dict[str, Any]
     value: float
-    status: str
+    status: Status
     seconds: float
     message: str = ""
     round: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """A strict-JSON dict: a non-finite ``value`` is ``None`` (the status says which)."""
         row = dataclasses.asdict(self)
         row["value"] = self.value if math.isfinite(self.value) else None
         return row
 
     @classmethod
-    def from_dict(cls, row: dict) -> Trial:
+    def from_dict(cls, row: dict[str, Any]) -> Trial:
         """Inverse of :meth:`to_dict` (extra keys, such as ``round_size``, ignored)."""
         status = row["status"]
         if status not in STATUSES:
@@ -120,9 +126,9 @@ class SearchResult:
         :func:`load`); ``None`` for a result built by hand.
     """
 
-    trials: list
+    trials: list[Trial]
     test_score: float | None = None
-    metadata: dict | None = None
+    metadata: dict[str, Any] | None = None
 
     @property
     def best(self) -> Trial | None:
@@ -140,11 +146,11 @@ class SearchResult:
         """Number of trials with a non-finite value."""
         return sum(t.status == "diverged" for t in self.trials)
 
-    def best_so_far(self) -> np.ndarray:
+    def best_so_far(self) -> NDArray[np.float64]:
         """``(n,)``: the lowest ok value among trials ``0..i`` (``inf`` before the first ok)."""
         return running_best([t.value for t in self.trials])
 
-    def to_json(self, path=None) -> str:
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """The result as a JSON document (strict: non-finite values are ``null``).
 
         Written to ``path`` too when given. Keys: ``trials`` (as
@@ -165,7 +171,7 @@ class SearchResult:
             Path(path).write_text(text + "\n", encoding="utf-8")
         return text
 
-    def to_csv(self, path=None) -> str:
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The trials as CSV, also written to ``path`` when given.
 
         Columns: ``index, round, status, value, seconds, message``, then one

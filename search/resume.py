@@ -15,19 +15,47 @@ import json
 import math
 import numbers
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from search import storage as log_file
 from search.space import to_unit
 
+if TYPE_CHECKING:
+    from typing import Protocol
 
-def state(strategy):
+    from search.results import Trial
+    from search.space import Dimension
+    from search.strategy import Strategy
+
+    class Stateful(Protocol):
+        """A strategy with ``state_dict``/``load_state_dict`` (every strategy here)."""
+
+        def state_dict(self) -> dict[str, Any]:
+            """What the next proposals depend on besides the results told."""
+
+        def load_state_dict(self, state: dict[str, Any]) -> None:
+            """Restore what :meth:`state_dict` returned."""
+
+
+# A round to finish: (round r, index of its first trial, its proposals).
+Pending = tuple[int, int, list[dict[str, Any]]]
+
+
+def state(strategy: Strategy) -> dict[str, Any] | None:
     """The strategy's ``state_dict()`` as stored (through JSON), or ``None``."""
     if not callable(getattr(strategy, "load_state_dict", None)):
         return None
-    return json.loads(json.dumps(strategy.state_dict(), allow_nan=False))
+    stateful = cast("Stateful", strategy)
+    return json.loads(json.dumps(stateful.state_dict(), allow_nan=False))
 
 
-def resume(path: Path, strategy, trials: dict, metadata: dict, n_trials: int):
+def resume(
+    path: Path,
+    strategy: Strategy,
+    trials: dict[int, Trial],
+    metadata: dict[str, Any],
+    n_trials: int,
+) -> tuple[log_file.Log | None, Pending | None, int, int]:
     """Read the storage file and replay it into ``strategy`` and ``trials``.
 
     Returns ``(log, pending, next round, next index)``: the open log, locked
@@ -52,7 +80,7 @@ def resume(path: Path, strategy, trials: dict, metadata: dict, n_trials: int):
     return log, pending, r, first
 
 
-def _check_header(path: Path, stored: dict, new: dict) -> None:
+def _check_header(path: Path, stored: dict[str, Any], new: dict[str, Any]) -> None:
     """The file's header must be this search's: space, strategy, settings, seed."""
     if stored.get("space") != new["space"]:
         diff = _diff(stored.get("space"), new["space"])
@@ -80,7 +108,7 @@ def _check_header(path: Path, stored: dict, new: dict) -> None:
         )
 
 
-def _diff(stored, current) -> str:
+def _diff(stored: object, current: dict[str, Any]) -> str:
     """``'steps': file 200, now 100; ...``: the keys where two dicts differ."""
     stored = stored if isinstance(stored, dict) else {}
     names = list(dict.fromkeys([*stored, *current]))
@@ -91,7 +119,13 @@ def _diff(stored, current) -> str:
     )
 
 
-def _replay(path: Path, rounds: list, strategy, trials: dict, stateful: bool):
+def _replay(
+    path: Path,
+    rounds: list[log_file.Round],
+    strategy: Strategy,
+    trials: dict[int, Trial],
+    stateful: bool,
+) -> Pending | None:
     """Bring ``strategy`` and ``trials`` to where the stored rounds left them.
 
     Told, and restored to the last round's stored state, when the strategy
@@ -100,16 +134,18 @@ def _replay(path: Path, rounds: list, strategy, trials: dict, stateful: bool):
     (only the last round can be incomplete: :mod:`search.storage` checks it).
     """
     if stateful and all(rd.state is not None for rd in rounds):
-        for rd in rounds:
-            _check_points(path, strategy.space, rd)
+        # A round stored with a state was stored with its proposals (version 2).
+        asked = [cast("list[dict[str, Any]]", rd.proposals) for rd in rounds]
+        for rd, proposals in zip(rounds, asked, strict=True):
+            _check_points(path, strategy.space, rd.first, proposals)
             trials.update(rd.done)
             if rd.complete:
-                _tell(path, strategy, rd.first, rd.proposals, rd.done)
+                _tell(path, strategy, rd.first, proposals, rd.done)
         if not rounds:
             return None
         last = rounds[-1]
-        strategy.load_state_dict(last.state)
-        return None if last.complete else (len(rounds) - 1, last.first, last.proposals)
+        cast("Stateful", strategy).load_state_dict(cast("dict[str, Any]", last.state))
+        return None if last.complete else (len(rounds) - 1, last.first, asked[-1])
     for r, rd in enumerate(rounds):
         proposals = strategy.ask(rd.size)
         _check_replay(path, r, proposals, rd)
@@ -120,9 +156,11 @@ def _replay(path: Path, rounds: list, strategy, trials: dict, stateful: bool):
     return None
 
 
-def _check_points(path: Path, space: dict, rd) -> None:
-    """Every stored proposal of a round must be a point of the space."""
-    for i, params in enumerate(rd.proposals, start=rd.first):
+def _check_points(
+    path: Path, space: dict[str, Dimension], first: int, proposals: list[dict[str, Any]]
+) -> None:
+    """Every stored proposal of a round (from index ``first``) must be a point of the space."""
+    for i, params in enumerate(proposals, start=first):
         try:
             to_unit(space, params)
         except (TypeError, ValueError) as error:
@@ -131,7 +169,13 @@ def _check_points(path: Path, space: dict, rd) -> None:
             ) from None
 
 
-def _tell(path: Path, strategy, first: int, proposals: list, done: dict) -> None:
+def _tell(
+    path: Path,
+    strategy: Strategy,
+    first: int,
+    proposals: list[dict[str, Any]],
+    done: dict[int, Trial],
+) -> None:
     for i, params in enumerate(proposals, start=first):
         try:
             strategy.tell(params, done[i].value)
@@ -139,7 +183,9 @@ def _tell(path: Path, strategy, first: int, proposals: list, done: dict) -> None
             raise ValueError(f"{path}: trial {i} cannot be told: {error}") from None
 
 
-def _check_replay(path: Path, r: int, proposals: list, rd) -> None:
+def _check_replay(
+    path: Path, r: int, proposals: list[dict[str, Any]], rd: log_file.Round
+) -> None:
     """A round asked again must propose what is stored."""
     if len(proposals) != rd.size:
         raise ValueError(
@@ -157,7 +203,7 @@ def _check_replay(path: Path, r: int, proposals: list, rd) -> None:
             )
 
 
-def same(params: dict, stored: dict) -> bool:
+def same(params: dict[str, Any], stored: dict[str, Any]) -> bool:
     """Equal, floats to a relative 1e-9: a replayed proposal is the stored one.
 
     Another BLAS code path, CPU or library version may change the last digits
@@ -174,7 +220,7 @@ def same(params: dict, stored: dict) -> bool:
     )
 
 
-def batch_size(strategy) -> int:
+def batch_size(strategy: Strategy) -> int:
     """The strategy's proposals per round: ``strategy.batch_size`` (1 if absent), checked."""
     size = getattr(strategy, "batch_size", 1)
     if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:

@@ -44,15 +44,25 @@ import numbers
 import os
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from search.bayes_search import BayesSearch
-from search.evaluation import failure, outcomes
+from search.evaluation import Objective, failure, outcomes
 from search.grid_search import GridSearch
 from search.progress import Progress
 from search.random_search import RandomSearch
 from search.results import SearchResult, Trial
-from search.resume import batch_size, resume, state
+from search.resume import Pending, batch_size, resume, state
 from search.storage import load
+
+if TYPE_CHECKING:
+    import concurrent.futures
+
+    import numpy as np
+
+    from search.log_file import Log
+    from search.space import Dimension
+    from search.strategy import Strategy
 
 __all__ = ["SearchResult", "Trial", "load", "run"]
 
@@ -60,7 +70,7 @@ __all__ = ["SearchResult", "Trial", "load", "run"]
 # ---------------------------------------------------------------- the loop
 
 
-def _check_metadata(metadata) -> dict:
+def _check_metadata(metadata: object) -> dict[str, Any]:
     """``metadata`` as it reads back from the file: a JSON object (``None``: ``{}``)."""
     if metadata is None:
         return {}
@@ -75,7 +85,15 @@ def _check_metadata(metadata) -> dict:
         ) from None
 
 
-def _check_args(objective, strategy, n_trials, *, executor, storage, progress) -> None:
+def _check_args(
+    objective: Objective,
+    strategy: Strategy,
+    n_trials: int,
+    *,
+    executor: concurrent.futures.Executor | None,
+    storage: str | os.PathLike[str] | None,
+    progress: bool,
+) -> None:
     if not callable(objective):
         raise TypeError(f"run: objective must be callable, got {objective!r}")
     for method in ("ask", "tell"):
@@ -104,15 +122,15 @@ def _check_args(objective, strategy, n_trials, *, executor, storage, progress) -
 class _Search:
     """What every round of one :func:`run` shares."""
 
-    objective: object
-    strategy: object
-    executor: object
-    log: object  # search.storage.Log or None
+    objective: Objective
+    strategy: Strategy
+    executor: concurrent.futures.Executor | None
+    log: Log | None
     bar: Progress | None
-    trials: dict = dataclasses.field(default_factory=dict)  # index -> Trial
+    trials: dict[int, Trial] = dataclasses.field(default_factory=dict)  # by index
 
 
-def _play_round(search: _Search, pending: tuple) -> None:
+def _play_round(search: _Search, pending: Pending) -> None:
     """Evaluate the round's trials that have no result, record them, tell them all.
 
     ``pending`` is ``(r, first index, proposals)``; the objective gets copies.
@@ -134,15 +152,15 @@ def _play_round(search: _Search, pending: tuple) -> None:
 
 
 def run(
-    objective,
-    strategy,
-    n_trials,
+    objective: Objective,
+    strategy: Strategy,
+    n_trials: int,
     *,
-    executor=None,
-    storage=None,
-    progress=False,
-    metadata=None,
-):
+    executor: concurrent.futures.Executor | None = None,
+    storage: str | os.PathLike[str] | None = None,
+    progress: bool = False,
+    metadata: dict[str, Any] | None = None,
+) -> SearchResult:
     """Evaluate ``n_trials`` proposals of ``strategy`` on ``objective``.
 
     Round by round (see the module docstring for evaluation and storage)::
@@ -265,7 +283,7 @@ def _play_rounds(search: _Search, n_trials: int, r: int, first: int) -> None:
         r, first = r + 1, first + len(proposals)
 
 
-def _check_fresh(strategy) -> None:
+def _check_fresh(strategy: Strategy) -> None:
     """With storage, the strategy must be new: the stored log is replayed into it.
 
     A :class:`~search.strategy.Strategy` records what it was asked or told in
@@ -279,7 +297,7 @@ def _check_fresh(strategy) -> None:
         )
 
 
-def _test_score(objective, best: Trial | None) -> float | None:
+def _test_score(objective: Any, best: Trial | None) -> float | None:
     """The test score of the best hyperparameters, if the objective has a test split.
 
     An objective with ``test_score`` says whether it holds test data with
@@ -305,7 +323,12 @@ def _test_score(objective, best: Trial | None) -> float | None:
 # ---------------------------------------------------------------- shortcuts
 
 
-def grid_search(objective, space, points=10, **run_kwargs) -> SearchResult:
+def grid_search(
+    objective: Objective,
+    space: dict[str, Dimension],
+    points: int | dict[str, int] = 10,
+    **run_kwargs: Any,
+) -> SearchResult:
     """Evaluate every point of a grid: ``run(objective, GridSearch(space, points), n)``.
 
     ``n`` is the grid's size; ``GridSearch`` asks for the whole grid in one
@@ -324,7 +347,12 @@ def grid_search(objective, space, points=10, **run_kwargs) -> SearchResult:
 
 
 def random_search(
-    objective, space, n_trials, seed=None, batch_size=1, **run_kwargs
+    objective: Objective,
+    space: dict[str, Dimension],
+    n_trials: int,
+    seed: int | np.random.Generator | None = None,
+    batch_size: int = 1,
+    **run_kwargs: Any,
 ) -> SearchResult:
     """``n_trials`` uniform random points: ``run(objective, RandomSearch(...), n_trials)``.
 
@@ -340,7 +368,12 @@ def random_search(
 
 
 def bayes_search(
-    objective, space, n_trials, seed=None, batch_size=1, **run_kwargs
+    objective: Objective,
+    space: dict[str, Dimension],
+    n_trials: int,
+    seed: int | np.random.Generator | None = None,
+    batch_size: int = 1,
+    **run_kwargs: Any,
 ) -> SearchResult:
     """Bayesian optimization: ``run(objective, BayesSearch(...), n_trials)``.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,14 +21,23 @@ from search import _checks
 from search.dimensions import (
     DIMENSIONS,
     Categorical,
+    Choice,
+    Dimension,
     Integer,
     Real,
     unwarp,
     warp,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike, NDArray
+
 __all__ = [
     "Categorical",
+    "Choice",
+    "Dimension",
     "Integer",
     "Real",
     "all_points",
@@ -48,7 +58,7 @@ __all__ = [
 MAX_ENUMERATE = 10**5
 
 
-def check_space(space) -> dict:
+def check_space(space: dict[str, Dimension]) -> dict[str, Dimension]:
     """Validate a space: a non-empty dict of str names to dimensions.
 
     Returns
@@ -76,7 +86,7 @@ def check_space(space) -> dict:
     return dict(space)
 
 
-def space_spec(space) -> dict:
+def space_spec(space: dict[str, Dimension]) -> dict[str, dict[str, Any]]:
     """The JSON-able description ``{name: dim.spec()}`` of a space.
 
     Examples
@@ -87,7 +97,7 @@ def space_spec(space) -> dict:
     return {name: dim.spec() for name, dim in check_space(space).items()}
 
 
-def _check_params(space: dict, params) -> None:
+def _check_params(space: dict[str, Dimension], params: dict[str, Any]) -> None:
     """Check that ``params`` is a dict with exactly the names of ``space``."""
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict of name -> value, got {params!r}")
@@ -99,7 +109,7 @@ def _check_params(space: dict, params) -> None:
         )
 
 
-def to_unit(space, params) -> np.ndarray:
+def to_unit(space: dict[str, Dimension], params: dict[str, Any]) -> NDArray[np.float64]:
     """The point ``u`` ``(k,)`` of the unit cube for ``params`` (one coordinate per dimension).
 
     Examples
@@ -113,7 +123,7 @@ def to_unit(space, params) -> np.ndarray:
     return np.array([dim.to_unit(params[name]) for name, dim in space.items()])
 
 
-def from_unit(space, u) -> dict:
+def from_unit(space: dict[str, Dimension], u: ArrayLike) -> dict[str, Any]:
     """The params dict at the point ``u`` ``(k,)`` (coordinates clipped to ``[0, 1]``).
 
     Examples
@@ -131,7 +141,9 @@ def from_unit(space, u) -> dict:
     }
 
 
-def sample(space, rng, n) -> list[dict]:
+def sample(
+    space: dict[str, Dimension], rng: int | np.random.Generator | None, n: int
+) -> list[dict[str, Any]]:
     """``n`` points drawn uniformly in the unit cube, mapped through :func:`from_unit`.
 
     Parameters
@@ -156,7 +168,9 @@ def sample(space, rng, n) -> list[dict]:
     return [from_unit(space, row) for row in u]
 
 
-def grid(space, points) -> list[dict]:
+def grid(
+    space: dict[str, Dimension], points: int | dict[str, int]
+) -> list[dict[str, Any]]:
     """The product grid of the dimensions' grids, without duplicates.
 
     Parameters
@@ -193,13 +207,14 @@ def grid(space, points) -> list[dict]:
         sizes = [points.get(name) for name in space]
     else:
         sizes = [points] * len(space)
-    axes = [dim.grid(n) for dim, n in zip(space.values(), sizes, strict=True)]
+    # n is None only for a Categorical, whose grid needs no size
+    axes = [dim.grid(n) for dim, n in zip(space.values(), sizes, strict=True)]  # type: ignore[arg-type]
     return [
         dict(zip(space, values, strict=True)) for values in itertools.product(*axes)
     ]
 
 
-def param_key(space, params) -> tuple:
+def param_key(space: dict[str, Dimension], params: dict[str, Any]) -> tuple[Any, ...]:
     """The values of ``params`` in space order: a hashable key to detect duplicates.
 
     Examples
@@ -212,14 +227,14 @@ def param_key(space, params) -> tuple:
     return tuple(params[name] for name in space)
 
 
-def _values(dim) -> tuple | range | None:
+def _values(dim: Dimension) -> Sequence[Any] | None:
     """Every value of a discrete dimension, in order; ``None`` for a Real."""
     if isinstance(dim, Categorical):
         return dim.choices
     return range(dim.low, dim.high + 1) if isinstance(dim, Integer) else None
 
 
-def size(space) -> float:
+def size(space: dict[str, Dimension]) -> float:
     """The number of points of a space: ``math.inf`` if it has a ``Real``.
 
     Examples
@@ -230,10 +245,12 @@ def size(space) -> float:
     inf
     """
     axes = [_values(dim) for dim in check_space(space).values()]
-    return math.inf if None in axes else math.prod(map(len, axes))
+    if None in axes:
+        return math.inf
+    return math.prod(len(values) for values in axes if values is not None)
 
 
-def _finite_axes(owner: str, space) -> list:
+def _finite_axes(owner: str, space: dict[str, Dimension]) -> list[Sequence[Any]]:
     """The values of each dimension of a finite space of at most ``MAX_ENUMERATE`` points."""
     n = size(space)
     if n > MAX_ENUMERATE:
@@ -241,10 +258,11 @@ def _finite_axes(owner: str, space) -> list:
             f"{owner}: the space must be finite with at most {MAX_ENUMERATE} "
             f"points, got {n} points"
         )
-    return [_values(dim) for dim in space.values()]
+    axes = [_values(dim) for dim in space.values()]
+    return [values for values in axes if values is not None]  # all: no Real
 
 
-def all_points(space) -> list[dict]:
+def all_points(space: dict[str, Dimension]) -> list[dict[str, Any]]:
     """Every point of a finite space, in product order (the last dimension fastest).
 
     Raises ``ValueError`` for a space with a ``Real``, or one of more than
@@ -259,7 +277,7 @@ def all_points(space) -> list[dict]:
     return [dict(zip(space, key, strict=True)) for key in itertools.product(*axes)]
 
 
-def all_units(space) -> np.ndarray:
+def all_units(space: dict[str, Dimension]) -> NDArray[np.float64]:
     """The unit positions ``(size, k)`` of :func:`all_points`, in the same order.
 
     Examples

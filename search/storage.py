@@ -33,11 +33,14 @@ import json
 import os
 import warnings
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from search.log_file import Log, check_regular, json_line, locked
 from search.results import SearchResult, Trial
 from search.space import space_spec
+
+if TYPE_CHECKING:
+    from search.strategy import Strategy
 
 __all__ = ["Log", "Stored", "header", "json_line", "load", "read", "warn_cut"]
 
@@ -50,7 +53,12 @@ VERSIONS = (1, 2)  # read; only VERSION is written
 HEADER_START = json_line({"format": FORMAT, "version": VERSION})[:-2] + b", "
 
 
-def header(strategy, batch_size: int, metadata: dict, initial_state) -> dict:
+def header(
+    strategy: Strategy,
+    batch_size: int,
+    metadata: dict[str, Any],
+    initial_state: dict[str, Any] | None,
+) -> dict[str, Any]:
     """The first line of a new file for ``strategy``."""
     return {
         "format": FORMAT,
@@ -74,9 +82,9 @@ class Round(NamedTuple):
 
     first: int
     size: int
-    proposals: list | None
-    state: dict | None
-    done: dict
+    proposals: list[dict[str, Any]] | None
+    state: dict[str, Any] | None
+    done: dict[int, Trial]
 
     @property
     def complete(self) -> bool:
@@ -92,12 +100,12 @@ class Stored(NamedTuple):
     """
 
     data: bytes
-    header: dict | None
-    rounds: list
+    header: dict[str, Any] | None
+    rounds: list[Round]
     length: int
 
     @property
-    def trials(self) -> dict:
+    def trials(self) -> dict[int, Trial]:
         """Every finished trial: index -> Trial."""
         return {i: t for r in self.rounds for i, t in r.done.items()}
 
@@ -135,7 +143,7 @@ def read(path: Path, first_line: bytes = HEADER_START) -> Stored:
     return Stored(data, head, _rounds(path, rows), length)
 
 
-def load(path) -> SearchResult:
+def load(path: str | os.PathLike[str]) -> SearchResult:
     """Read a storage file written by :func:`search.run`, without running anything.
 
     The file is only read (it may be read-only, or another search's); its
@@ -171,7 +179,9 @@ def load(path) -> SearchResult:
     return SearchResult([trials[i] for i in sorted(trials)], metadata=metadata)
 
 
-def _parse(path: Path, data: bytes, first_line: bytes):
+def _parse(
+    path: Path, data: bytes, first_line: bytes
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]], int]:
     """``(header, rows, length)`` of a file's bytes; refuse what is not ours."""
     lines = data.split(b"\n")
     complete, tail = lines[:-1], lines[-1]  # tail: b"", or a line cut before "\n"
@@ -223,9 +233,12 @@ def warn_cut(path: Path, stored: Stored, overwritten: bool) -> None:
         )
 
 
-def _rounds(path: Path, rows: list) -> list:
+def _rounds(path: Path, rows: list[dict[str, Any]]) -> list[Round]:
     """Group the lines after the header into :class:`Round` s, in order, checked."""
-    asked, sizes, done = {}, {}, {}  # round -> (proposals, state) / size / trials
+    # round -> (proposals, state) / size / trials
+    asked: dict[int, tuple[list[dict[str, Any]], dict[str, Any] | None]] = {}
+    sizes: dict[int, int] = {}
+    done: dict[int, dict[int, Trial]] = {}
     for number, row in enumerate(rows, start=2):  # line 1 is the header
         try:
             if "proposals" in row:  # a round line (version 2)
@@ -248,7 +261,12 @@ def _rounds(path: Path, rows: list) -> list:
     return _checked_rounds(path, asked, sizes, done)
 
 
-def _checked_rounds(path: Path, asked: dict, sizes: dict, done: dict) -> list:
+def _checked_rounds(
+    path: Path,
+    asked: dict[int, tuple[list[dict[str, Any]], dict[str, Any] | None]],
+    sizes: dict[int, int],
+    done: dict[int, dict[int, Trial]],
+) -> list[Round]:
     """Rounds numbered 0, 1, ...; each trial inside its round; only the last incomplete."""
     numbers = sorted(set(asked) | set(sizes) | set(done))
     if numbers != list(range(len(numbers))):

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 
 from search import _checks
-from search.space import check_space, param_key, to_unit
+from search.space import Dimension, check_space, param_key, to_unit
 
 
 class Strategy:
@@ -72,21 +73,26 @@ class Strategy:
     ({'k': 0}, 1.5)
     """
 
-    def __init__(self, space, seed=None, batch_size=1):
+    def __init__(
+        self,
+        space: dict[str, Dimension],
+        seed: int | np.random.Generator | None = None,
+        batch_size: int = 1,
+    ) -> None:
         self.space = check_space(space)
         owner = type(self).__name__
         seed = _checks.seed(owner, seed)
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.batch_size = _checks.integer(owner, "batch_size", batch_size, low=1)
-        self.seen = set()
-        self.history = []
+        self.seen: set[tuple[Any, ...]] = set()
+        self.history: list[tuple[dict[str, Any], float]] = []
 
-    def check_n(self, n) -> int:
+    def check_n(self, n: int) -> int:
         """Validate the ``n`` of ``ask(n)``: an int ``>= 1``."""
         return _checks.integer(type(self).__name__, "n", n, low=1)
 
-    def claim(self, params) -> bool:
+    def claim(self, params: dict[str, Any]) -> bool:
         """Mark ``params`` as seen; ``True`` if it was new (so it may be proposed)."""
         key = param_key(self.space, params)
         if key in self.seen:
@@ -94,11 +100,11 @@ class Strategy:
         self.seen.add(key)
         return True
 
-    def ask(self, n=1) -> list[dict]:
+    def ask(self, n: int = 1) -> list[dict[str, Any]]:
         """Up to ``n`` new distinct params dicts (implemented by each strategy)."""
         raise NotImplementedError(f"{type(self).__name__} must implement ask(n)")
 
-    def tell(self, params, value) -> None:
+    def tell(self, params: dict[str, Any], value: float) -> None:
         """Record the objective ``value`` of ``params`` (``inf``/``nan`` allowed).
 
         ``params`` must be a valid point of the space (checked by mapping it
@@ -112,7 +118,7 @@ class Strategy:
         self.history.append((dict(params), float(value)))
 
     @property
-    def best(self):
+    def best(self) -> tuple[dict[str, Any], float] | None:
         """The told ``(params, value)`` with the smallest finite value, or ``None``."""
         finite = [(p, v) for p, v in self.history if math.isfinite(v)]
         return min(finite, key=lambda pv: pv[1]) if finite else None

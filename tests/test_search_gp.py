@@ -10,7 +10,6 @@ from hypothesis.extra import numpy as hnp
 from scipy.special import gamma, kv
 
 from search.gp import GaussianProcess, cholesky, matern52
-from tests.test_docs import code_lines, doc_lines, normalize
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -239,16 +238,3 @@ def test_bad_input_is_refused():
         gp.predict([[0.1, 0.2]])
     with pytest.raises(ValueError, match="optimize=False needs theta"):
         gp.fit([[0.1], [0.2]], [1.0, 2.0], optimize=False)
-
-
-@pytest.mark.parametrize(
-    "func",
-    [matern52, GaussianProcess.log_marginal_likelihood, GaussianProcess.predict],
-    ids=lambda f: f.__qualname__,
-)
-def test_docstring_math_is_the_code(func):
-    # The check of tests/test_docs.py, applied to the GP's formulas.
-    doc, code = doc_lines(func), code_lines(func)
-    assert doc and sorted(doc) == sorted(code)
-    for k in doc:
-        assert normalize(doc[k]) == normalize(code[k]), k
