@@ -30,10 +30,8 @@ from collections.abc import Iterable
 from types import MappingProxyType
 
 from optim import OPTIMIZERS, Optimizer
-from search.space import Categorical, Integer, Real
+from search.space import Categorical, Dimension, Integer, Real
 from surfaces import LinearRegression, Surface
-
-Dimension = Real | Integer | Categorical
 
 # Learning rates of the analytic surfaces, chosen on Rosenbrock from
 # (-1.2, 1) in 2000 steps: each optimizer makes real progress along the

@@ -164,14 +164,14 @@ def summary(tuning: Tuning, result: SearchResult) -> str:
 
 def _comparison(objective: TrainedLoss, best: Trial, test_score: float) -> str:
     """The tuned model beside the closed form, on validation and test rows."""
-    closed = objective.closed_form()
+    val, test = _closed_form_scores(objective)
     rows = [
         [
             f"tuned {objective.optimizer.__name__} (trial {best.index})",
             f"{best.value:.6g}",
             f"{test_score:.6g}",
         ],
-        ["closed form (lstsq)", f"{closed['val']:.6g}", f"{closed['test']:.6g}"],
+        ["closed form (lstsq)", f"{val:.6g}", f"{test:.6g}"],
     ]
     head = ["", "validation loss", "test loss"]
     lines = [text_table(head, rows, right=[False, True, True], rule=False)]
@@ -179,17 +179,26 @@ def _comparison(objective: TrainedLoss, best: Trial, test_score: float) -> str:
         "(the closed form is the exact minimizer of the training loss; the test\n"
         "rows are used once, to score the best trial after the search)"
     )
-    if best.value < closed["val"] and test_score < closed["test"]:
+    if best.value < val and test_score < test:
         lines.append(
             "the tuned run beats the closed form on validation and on test: stopping\n"
             "short of the training minimum acted as a regularizer"
         )
-    elif best.value < closed["val"]:
+    elif best.value < val:
         lines.append(
             "the tuned run beats the closed form on validation but not on test: its\n"
             "edge was partly fitted to the validation rows, by choosing among trials"
         )
     return "\n".join(lines)
+
+
+def _closed_form_scores(objective: TrainedLoss) -> tuple[float, float]:
+    """The closed form's validation and test losses (hpo search holds out both)."""
+    closed = objective.closed_form()
+    val, test = closed["val"], closed["test"]
+    if val is None or test is None:
+        raise ValueError("hpo search: the problem must hold validation and test rows")
+    return val, test
 
 
 # ---------------------------------------------------------------- files
@@ -238,10 +247,8 @@ def save_plots(tuning: Tuning, result: SearchResult) -> list[Path]:
     )
     if problem.linreg:
         ylabel = "validation loss, (1/2n)||Xw - y||²"
-        reference = (
-            tuning.objective.closed_form()["val"],
-            "closed-form weights (lstsq)",
-        )
+        val, _ = _closed_form_scores(tuning.objective)
+        reference = (val, "closed-form weights (lstsq)")
     else:
         # The gap to the known minimum, positive, so a log scale can show it;
         # below float64's resolution of f* it is rounding noise: floored there.
