@@ -4,23 +4,13 @@ Oracles: the GP's own predict, search.acquisition.expected_improvement, and
 a BayesSearch's next proposal (what the search actually maximized).
 """
 
-import io
-
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from search.plots import plot_gp_1d
 from search.space import Real
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def png_bytes(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
+from tests._plot_helpers import PNG, png_bytes
 
 # ------------------------------------------------------------ plot_gp_1d
 

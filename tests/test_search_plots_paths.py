@@ -5,8 +5,6 @@ read back through the artists (line data, limits, legend texts); oracles
 are hand computations and np.linalg.norm.
 """
 
-import io
-
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -20,19 +18,7 @@ from search.plots import (
     plot_contour_paths,
     plot_loss_curves,
 )
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def axes():
-    return Figure().subplots()
-
-
-def png_bytes(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
+from tests._plot_helpers import PNG, axes, png_bytes
 
 # ------------------------------------------------------------ distance_to_nearest
 

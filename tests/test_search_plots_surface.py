@@ -6,8 +6,6 @@ boxes); oracles are hand computations and geometry in display units.
 Statuses are given, as ``Trial.status`` records them.
 """
 
-import io
-
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -15,26 +13,7 @@ from matplotlib.figure import Figure
 from search.plots import label_points, loss_surface_figure, plot_loss_surface
 from search.results import SearchResult, Trial
 from search.space import Categorical, Integer, Real, grid
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def axes():
-    return Figure().subplots()
-
-
-def png_bytes(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def labels_of(ax):
-    return [t.get_text() for t in ax.get_legend().get_texts()]
-
-
-def line_labelled(ax, prefix):
-    return next(line for line in ax.get_lines() if line.get_label().startswith(prefix))
+from tests._plot_helpers import PNG, axes, labels_of, line_labelled, png_bytes
 
 
 def result_of(params, values, status):

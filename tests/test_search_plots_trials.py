@@ -6,34 +6,13 @@ are hand computations. Statuses are given, as ``Trial.status`` records them,
 never read off the values.
 """
 
-import io
-
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from search.plots import plot_best_so_far, plot_trials, trials_figure, value_ceiling
 from search.results import SearchResult, Trial, running_best
-
-PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def axes():
-    return Figure().subplots()
-
-
-def png_bytes(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def labels_of(ax):
-    return [t.get_text() for t in ax.get_legend().get_texts()]
-
-
-def line_labelled(ax, prefix):
-    return next(line for line in ax.get_lines() if line.get_label().startswith(prefix))
+from tests._plot_helpers import PNG, axes, labels_of, line_labelled, png_bytes
 
 
 def result_of(values, status):
