@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from search.space import MAX_ENUMERATE, Dimension, all_points, param_key, sample, size
+from search.space import MAX_ENUMERATE, all_points, param_key, sample, size
 from search.strategy import Strategy
 
 # Draws per requested point before RandomSearch stops relying on luck.
@@ -61,15 +59,8 @@ class RandomSearch(Strategy):
     ([1, 2, 3], [])
     """
 
-    def __init__(
-        self,
-        space: dict[str, Dimension],
-        seed: int | np.random.Generator | None = None,
-        batch_size: int = 1,
-    ) -> None:
-        super().__init__(space, seed=seed, batch_size=batch_size)
-        # unseen keys of a small discrete space, listed lazily
-        self._rest: list[tuple[Any, ...]] | None = None
+    # Unseen keys of a small discrete space, listed at the first fallback.
+    _rest: list[tuple[Any, ...]] | None = None
 
     def ask(self, n: int = 1) -> list[dict[str, Any]]:
         """Up to ``n`` new random points (fewer only when the space runs out)."""
