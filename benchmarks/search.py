@@ -36,6 +36,7 @@ from benchmarks.harness import Column, Table
 from optim import Adam
 from search import BayesSearch, GridSearch, RandomSearch, Real, TrainedLoss
 from search import run as run_search
+from search.cli import problems
 from search.results import running_best
 from search.space import grid
 
@@ -143,11 +144,8 @@ def diabetes_objective(steps: int) -> TrainedLoss:
     ``surfaces.split(X, y, rng=0)`` (standardized features), from zero
     weights, scored on the validation part.
     """
-    X, y, _ = surfaces.load_diabetes(scaled=True)
-    part = surfaces.split(X, y, rng=SPLIT_SEED)
-    train = surfaces.LinearRegression(part.X_train, part.y_train, intercept=True)
-    val = surfaces.LinearRegression(part.X_val, part.y_val, intercept=True)
-    return TrainedLoss(Adam, train=train, val=val, steps=steps)
+    data = problems.problem("diabetes", SPLIT_SEED)  # the problem hpo search tunes
+    return TrainedLoss(Adam, train=data.train, val=data.val, steps=steps)
 
 
 def trained_problem(points: int) -> Problem:

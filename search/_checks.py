@@ -14,6 +14,8 @@ from typing import cast
 
 import numpy as np
 
+from optim import OPTIMIZERS, Optimizer
+
 # Integers are kept within +-2**40 so that an integer, mapped to a float64
 # position in [0, 1] and back, lands within 0.5 of itself (a round trip's
 # error is a few ulp of the bound, with a log factor under the log warp).
@@ -100,3 +102,28 @@ def seed(owner: str, value: object) -> int | np.random.Generator | None:
             f"got {value!r}"
         )
     return cast("int | np.random.Generator | None", value)  # as given (NumPy ints too)
+
+
+def optimizer_class(owner: str, value: object) -> type[Optimizer]:
+    """An optimizer class, given the class or its ``optim.OPTIMIZERS`` name.
+
+    A name is matched without case or surrounding blanks; an instance is
+    refused (its values belong in ``fixed``).
+
+    >>> optimizer_class("TrainedLoss", " Adam ").__name__
+    'Adam'
+    """
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in OPTIMIZERS:
+            return OPTIMIZERS[key]
+        raise ValueError(
+            f"{owner}: optimizer must be one of {', '.join(OPTIMIZERS)} or an "
+            f"optimizer class, got {value!r}"
+        )
+    if isinstance(value, type) and issubclass(value, Optimizer):
+        return value
+    raise TypeError(
+        f"{owner}: optimizer must be an optimizer class (e.g. optim.Adam, not an "
+        f"instance: put its values in fixed) or a name, got {value!r}"
+    )

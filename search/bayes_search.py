@@ -320,8 +320,9 @@ class BayesSearch(Strategy):
             evidence: dict[str, float] = {}
             for kind in self._kinds:
                 t, log_jac = self.transform(y, kind)
-                self.gp.fit(X, t, theta=self._theta.get(kind))
-                self._theta[kind] = self.gp.theta
+                gp = self.gp.fit(X, t, theta=self._theta.get(kind))
+                if gp.theta is not None:  # always, after fit
+                    self._theta[kind] = gp.theta
                 e = self.gp.lml - len(y) * np.log(self.gp.y_std) + log_jac
                 evidence[kind] = e if np.isfinite(e) else -np.inf
             self._kind = max(evidence, key=lambda kind: evidence[kind])  # first on ties

@@ -25,11 +25,11 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from types import MappingProxyType
 
 from optim import OPTIMIZERS, Optimizer
+from search import _checks
 from search.space import Categorical, Dimension, Integer, Real
 from surfaces import LinearRegression, Surface
 
@@ -210,7 +210,7 @@ def default_space(
     return space
 
 
-def _dimension(who: str, optimizer: str, name: str, rows) -> Dimension:
+def _dimension(who: str, optimizer: str, name: str, rows: object) -> Dimension:
     """The default dimension of hyperparameter ``name`` of ``optimizer``."""
     cls: type[Optimizer] = OPTIMIZERS[optimizer]
     known = (*cls.numeric_fields(), *cls.switches(), "steps", "batch_size")
@@ -233,27 +233,19 @@ def _dimension(who: str, optimizer: str, name: str, rows) -> Dimension:
     return Real(low, high, log=log)
 
 
-def _registry_name(who: str, optimizer) -> str:
+def _registry_name(who: str, optimizer: object) -> str:
     """The ``optim.OPTIMIZERS`` key of ``optimizer`` (a name or a class)."""
-    if isinstance(optimizer, str):
-        key = optimizer.strip().lower()
-        if key in OPTIMIZERS:
+    cls = _checks.optimizer_class(who, optimizer)
+    for key, known in OPTIMIZERS.items():
+        if known is cls:
             return key
-    elif isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
-        for key, cls in OPTIMIZERS.items():
-            if cls is optimizer:
-                return key
-    else:
-        raise TypeError(
-            f"{who}: optimizer must be a name or an optimizer class, got {optimizer!r}"
-        )
     raise ValueError(
         f"{who}: optimizer must be one of {', '.join(OPTIMIZERS)} (a name or its "
         f"class; there are no defaults for others), got {optimizer!r}"
     )
 
 
-def _check_surface(who: str, surface) -> None:
+def _check_surface(who: str, surface: object) -> None:
     if not isinstance(surface, Surface):
         raise TypeError(
             f"{who}: surface must be a surfaces.Surface (e.g. Rosenbrock() or a "
@@ -261,7 +253,7 @@ def _check_surface(who: str, surface) -> None:
         )
 
 
-def _names(who: str, names) -> tuple[str, ...]:
+def _names(who: str, names: object) -> tuple[str, ...]:
     """``names`` as a tuple of str (a lone string is refused, not split)."""
     if isinstance(names, str) or not isinstance(names, Iterable):
         raise TypeError(f"{who}: names must be a list of str, got {names!r}")
@@ -272,12 +264,8 @@ def _names(who: str, names) -> tuple[str, ...]:
     return names
 
 
-def _rows(who: str, rows) -> int:
+def _rows(who: str, rows: object) -> int:
     """The training rows for ``batch_size``: an int >= 1."""
     if rows is None:
         raise ValueError(f"{who}: batch_size needs rows (the training rows), got None")
-    if isinstance(rows, bool) or not isinstance(rows, numbers.Integral):
-        raise TypeError(f"{who}: rows must be an int, got {rows!r}")
-    if rows < 1:
-        raise ValueError(f"{who}: rows must be >= 1, got {rows!r}")
-    return int(rows)
+    return _checks.integer(who, "rows", rows, low=1)

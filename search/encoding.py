@@ -65,8 +65,8 @@ class Encoding:
             self.columns.append(slice(start, start + width))
             categorical += [isinstance(dim, Categorical)] * width
             if isinstance(dim, Integer) and dim.high - dim.low < MAX_SNAP:
-                values = range(dim.low, dim.high + 1)
-                self._centers[start] = np.array([dim.to_unit(v) for v in values])
+                units = [dim.to_unit(v) for v in range(dim.low, dim.high + 1)]
+                self._centers[start] = np.array(units)
             start += width
         self.width = start
         self.categorical = np.array(categorical, dtype=bool)

@@ -22,7 +22,16 @@ Symbols (Rasmussen & Williams 2006 in brackets)::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from search import _checks
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike, NDArray
+
+    Floats = NDArray[np.float64]
 
 from search.kernels import SQRT5, cholesky, matern52
 
@@ -103,12 +112,12 @@ class GaussianProcess:
 
     def __init__(
         self,
-        length_bounds=(1e-2, 1.0),
-        signal_bounds=(1e-2, 1e2),
-        noise_bounds=(1e-8, 1.0),
-        n_restarts=2,
-        seed=None,
-    ):
+        length_bounds: tuple[float, float] = (1e-2, 1.0),
+        signal_bounds: tuple[float, float] = (1e-2, 1e2),
+        noise_bounds: tuple[float, float] = (1e-8, 1.0),
+        n_restarts: int = 2,
+        seed: int | np.random.Generator | None = None,
+    ) -> None:
         for name, (low, high) in {
             "length_bounds": length_bounds,
             "signal_bounds": signal_bounds,
@@ -119,29 +128,28 @@ class GaussianProcess:
                     f"GaussianProcess: {name} must satisfy 0 < low < high < inf, "
                     f"got {(low, high)}"
                 )
-        if isinstance(n_restarts, bool) or not isinstance(n_restarts, int | np.integer):
-            raise TypeError(
-                f"GaussianProcess: n_restarts must be an int, got {n_restarts!r}"
-            )
-        if n_restarts < 0:
-            raise ValueError(
-                f"GaussianProcess: n_restarts must be >= 0, got {n_restarts}"
-            )
+        n_restarts = _checks.integer("GaussianProcess", "n_restarts", n_restarts, low=0)
         self.length_bounds = tuple(map(float, length_bounds))
         self.signal_bounds = tuple(map(float, signal_bounds))
         self.noise_bounds = tuple(map(float, noise_bounds))
         self.n_restarts = int(n_restarts)
-        self.rng = np.random.default_rng(seed)
-        self.theta = None
+        self.rng = np.random.default_rng(_checks.seed("GaussianProcess", seed))
+        self.theta: Floats | None = None  # set by fit
 
     # ----------------------------------------------------------------- fitting
 
-    def log_bounds(self, k):
+    def log_bounds(self, k: int) -> Floats:
         """``(k + 2, 2)`` bounds of ``theta``: lengths, signal, noise."""
         rows = [self.length_bounds] * k + [self.signal_bounds, self.noise_bounds]
         return np.log(np.array(rows))
 
-    def fit(self, X, y, theta=None, optimize=True):
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike,
+        theta: ArrayLike | None = None,
+        optimize: bool = True,
+    ) -> GaussianProcess:
         """Standardize ``y``, fit the hyperparameters, factorize ``K``; return ``self``.
 
         Parameters
@@ -172,22 +180,23 @@ class GaussianProcess:
         self.z = (y - self.y_mean) / self.y_std  # (n,), mean 0, std 1
         # (n, n, k): squared coordinate differences, reused by every LML call
         self._diff2 = (X[:, None, :] - X[None, :, :]) ** 2
+        start: Floats | None = None
         if theta is not None:
-            theta = np.asarray(theta, dtype=float)
+            start = theta = np.asarray(theta, dtype=float)
             if theta.shape != (X.shape[1] + 2,):
                 raise ValueError(
                     f"GaussianProcess.fit: theta must have shape {(X.shape[1] + 2,)}, "
                     f"got {theta.shape}"
                 )
-            theta = np.clip(theta, *self.log_bounds(X.shape[1]).T)
+            start = np.clip(theta, *self.log_bounds(X.shape[1]).T)
         if optimize:
-            theta = self._optimize(theta)
-        elif theta is None:
+            start = self._optimize(start)
+        elif start is None:
             raise ValueError("GaussianProcess.fit: optimize=False needs theta")
-        self._factorize(theta)
+        self._factorize(start)
         return self
 
-    def _check_data(self, X, y):
+    def _check_data(self, X: ArrayLike, y: ArrayLike) -> tuple[Floats, Floats]:
         X = np.asarray(X, dtype=float)
         y = np.asarray(y, dtype=float)
         if X.ndim != 2 or len(X) == 0 or X.shape[1] == 0:
@@ -202,7 +211,7 @@ class GaussianProcess:
             raise ValueError("GaussianProcess: X and y must be finite")
         return X, y
 
-    def _optimize(self, theta_warm):
+    def _optimize(self, theta_warm: Floats | None) -> Floats:
         """Maximize the LML from several starts; return the best ``theta``."""
         import scipy.optimize
 
@@ -212,7 +221,7 @@ class GaussianProcess:
             self.rng.uniform(bounds[:, 0], bounds[:, 1], (self.n_restarts, len(bounds)))
         )
 
-        def negative(theta):
+        def negative(theta: Floats) -> tuple[float, Floats]:
             lml, grad = self.log_marginal_likelihood(theta)
             return -lml, -grad
 
@@ -229,14 +238,14 @@ class GaussianProcess:
                 best = res
         return best.x if best is not None else starts[0]
 
-    def _factorize(self, theta):
+    def _factorize(self, theta: Floats) -> None:
         """Store ``theta``, the Cholesky factor of ``K`` and ``alpha = K^-1 z``."""
         from scipy.linalg import cho_solve
 
-        self.theta = np.asarray(theta, dtype=float)
+        self.theta = theta = np.asarray(theta, dtype=float)
         k = self.X.shape[1]
-        self.lengths = np.exp(self.theta[:k])
-        self.signal, self.noise = np.exp(self.theta[k:])
+        self.lengths = np.exp(theta[:k])
+        self.signal, self.noise = np.exp(theta[k:])
         K = matern52(self.X, self.X, self.lengths, self.signal)
         K[np.diag_indices_from(K)] += self.noise
         self.L, self.jitter = cholesky(K)
@@ -247,7 +256,7 @@ class GaussianProcess:
             - len(self.z) / 2 * LOG_2PI
         )
 
-    def log_marginal_likelihood(self, theta):
+    def log_marginal_likelihood(self, theta: ArrayLike) -> tuple[float, Floats]:
         """Log marginal likelihood of the standardized data and its gradient in ``theta``.
 
         Needs a fitted model (for its data; its own hyperparameters are not
@@ -313,7 +322,7 @@ class GaussianProcess:
 
     # -------------------------------------------------------------- prediction
 
-    def predict(self, Xs, return_grad=False):
+    def predict(self, Xs: ArrayLike, return_grad: bool = False) -> tuple[Floats, ...]:
         """Posterior mean and standard deviation of ``f`` at ``Xs``, in ``y``'s units.
 
         The standard deviation is that of the latent function (the noise is
@@ -365,7 +374,9 @@ class GaussianProcess:
             return mean, std
         return (mean, std, *self._predict_grad(Xs, ks, var))
 
-    def _predict_grad(self, Xs, ks, var):
+    def _predict_grad(
+        self, Xs: Floats, ks: Floats, var: Floats
+    ) -> tuple[Floats, Floats]:
         """Gradients ``(m, k)`` of the mean and std of :meth:`predict` in ``Xs``.
 
         ``dk(x, x_i)/dx_j = -signal 5/3 (1 + a) exp(-a) (x_j - x_ij) / l_j^2``;

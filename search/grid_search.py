@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from search import _checks
 from search.space import Dimension, grid
 from search.strategy import Strategy
 
@@ -63,11 +64,7 @@ class GridSearch(Strategy):
         seed: int | np.random.Generator | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
-        if not isinstance(shuffle, bool):
-            raise TypeError(
-                f"GridSearch: shuffle must be True or False, got {shuffle!r}"
-            )
-        self.shuffle = shuffle
+        self.shuffle = shuffle = _checks.flag("GridSearch", "shuffle", shuffle)
         self.points = grid(self.space, points)
         if shuffle:
             self.points = [

@@ -7,12 +7,22 @@ Symbols as in :mod:`search.gp` (Rasmussen & Williams 2006): ``X1``
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
 
 SQRT5 = np.sqrt(5.0)
 
 
-def matern52(X1, X2, lengths, signal):
+def matern52(
+    X1: NDArray[np.float64],
+    X2: NDArray[np.float64],
+    lengths: NDArray[np.float64],
+    signal: float,
+) -> NDArray[np.float64]:
     """The Matern 5/2 kernel between every row of ``X1`` and every row of ``X2``.
 
     Twice differentiable sample paths: smooth enough for an objective that
@@ -51,7 +61,9 @@ def matern52(X1, X2, lengths, signal):
     return k
 
 
-def cholesky(K, tries=10):
+def cholesky(
+    K: NDArray[np.float64], tries: int = 10
+) -> tuple[tuple[NDArray[np.float64], bool], float]:
     """Lower Cholesky factor of ``K`` with growing jitter when it fails; ``(factor, jitter)``.
 
     A kernel matrix is positive definite in exact arithmetic, but two close

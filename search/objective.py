@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from optim import OPTIMIZERS, Optimizer, minimize
+from optim import Optimizer, minimize
 from search import _checks
 from search.hyperparameters import Config, Hyperparameters
 from surfaces import LinearRegression, Surface, kfold
@@ -144,7 +144,7 @@ class TrainedLoss:
         test: LinearRegression | None = None,
         seed: int = 0,
     ) -> None:
-        self.optimizer = _optimizer_class(optimizer)
+        self.optimizer = _checks.optimizer_class("TrainedLoss", optimizer)
         if not isinstance(train, Surface):
             raise TypeError(
                 f"TrainedLoss: train must be a surface (LinearRegression or an "
@@ -394,24 +394,6 @@ def _per_config(
     if batch_shape == ():
         return np.broadcast_to(a[:, None], (a.shape[0], n, *a.shape[1:]))
     return a
-
-
-def _optimizer_class(optimizer: object) -> type[Optimizer]:
-    """An optimizer class, given the class or its registry name."""
-    if isinstance(optimizer, str):
-        key = optimizer.lower()
-        if key not in OPTIMIZERS:
-            raise ValueError(
-                f"TrainedLoss: optimizer must be one of {', '.join(OPTIMIZERS)} or "
-                f"an optimizer class, got {optimizer!r}"
-            )
-        return OPTIMIZERS[key]
-    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
-        return optimizer
-    raise TypeError(
-        f"TrainedLoss: optimizer must be an optimizer class (e.g. optim.Adam, not "
-        f"an instance: put its values in fixed) or a name, got {optimizer!r}"
-    )
 
 
 def _held_out(name: str, data: object, train: Surface) -> LinearRegression | None:

@@ -40,12 +40,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import numbers
 import os
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from search import _checks
 from search.bayes_search import BayesSearch
 from search.evaluation import Objective, failure, outcomes
 from search.grid_search import GridSearch
@@ -101,10 +101,7 @@ def _check_args(
             raise TypeError(
                 f"run: strategy must have an {method} method, got {strategy!r}"
             )
-    if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral):
-        raise TypeError(f"run: n_trials must be an int, got {n_trials!r}")
-    if n_trials < 1:
-        raise ValueError(f"run: n_trials must be positive, got {n_trials!r}")
+    _checks.integer("run", "n_trials", n_trials, low=1)
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise TypeError(f"run: executor must have a submit method, got {executor!r}")
     if storage is not None and not isinstance(storage, str | os.PathLike):
@@ -113,8 +110,7 @@ def _check_args(
         raise TypeError(
             f"run: with storage, strategy needs a space dict, got {strategy!r}"
         )
-    if not isinstance(progress, bool):
-        raise TypeError(f"run: progress must be True or False, got {progress!r}")
+    _checks.flag("run", "progress", progress)
     batch_size(strategy)
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "space_spec",
     "to_unit",
     "unwarp",
+    "values",
     "warp",
 ]
 
@@ -209,9 +210,7 @@ def grid(
         sizes = [points] * len(space)
     # n is None only for a Categorical, whose grid needs no size
     axes = [dim.grid(n) for dim, n in zip(space.values(), sizes, strict=True)]  # type: ignore[arg-type]
-    return [
-        dict(zip(space, values, strict=True)) for values in itertools.product(*axes)
-    ]
+    return [dict(zip(space, point, strict=True)) for point in itertools.product(*axes)]
 
 
 def param_key(space: dict[str, Dimension], params: dict[str, Any]) -> tuple[Any, ...]:
@@ -227,7 +226,7 @@ def param_key(space: dict[str, Dimension], params: dict[str, Any]) -> tuple[Any,
     return tuple(params[name] for name in space)
 
 
-def _values(dim: Dimension) -> Sequence[Any] | None:
+def values(dim: Dimension) -> Sequence[Any] | None:
     """Every value of a discrete dimension, in order; ``None`` for a Real."""
     if isinstance(dim, Categorical):
         return dim.choices
@@ -244,10 +243,10 @@ def size(space: dict[str, Dimension]) -> float:
     >>> size({"lr": Real(0.0, 1.0)})
     inf
     """
-    axes = [_values(dim) for dim in check_space(space).values()]
+    axes = [values(dim) for dim in check_space(space).values()]
     if None in axes:
         return math.inf
-    return math.prod(len(values) for values in axes if values is not None)
+    return math.prod(len(axis) for axis in axes if axis is not None)
 
 
 def _finite_axes(owner: str, space: dict[str, Dimension]) -> list[Sequence[Any]]:
@@ -258,8 +257,8 @@ def _finite_axes(owner: str, space: dict[str, Dimension]) -> list[Sequence[Any]]
             f"{owner}: the space must be finite with at most {MAX_ENUMERATE} "
             f"points, got {n} points"
         )
-    axes = [_values(dim) for dim in space.values()]
-    return [values for values in axes if values is not None]  # all: no Real
+    axes = [values(dim) for dim in space.values()]
+    return [axis for axis in axes if axis is not None]  # all: no Real
 
 
 def all_points(space: dict[str, Dimension]) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import search.log_file
 import search.runner
 from search import storage
 from search.bayes_search import BayesSearch
@@ -104,7 +105,7 @@ def test_every_trial_is_fsynced_before_it_is_told(tmp_path, monkeypatch):
             trials = sum(b'"index"' in line for line in lines)
             seen.append((len(lines), trials, len(strategy.history)))
 
-    monkeypatch.setattr(search.runner.os, "fsync", recording_fsync)
+    monkeypatch.setattr(search.log_file.os, "fsync", recording_fsync)
     result = run(flaky, strategy, 7, storage=path)
     # one fsync per line: the header, then each round's line and its trials
     # (rounds of 3, 3 and 1: 1 + 3 + 7 lines)

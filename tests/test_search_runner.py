@@ -1,4 +1,5 @@
-"""Tests of search/runner.py without storage: the loop, statuses, batches, executors.
+"""Tests of search/runner.py and search/evaluation.py without storage: the loop,
+statuses, batches, executors.
 
 Oracles: the objective called by hand on each proposed point, and running
 minima computed with a plain Python loop. Storage and resume are tested in
@@ -499,7 +500,7 @@ class NoAsk:
         ({"strategy": NoAsk()}, TypeError, "strategy must have an ask"),
         ({"n_trials": 2.0}, TypeError, "n_trials must be an int, got 2.0"),
         ({"n_trials": True}, TypeError, "n_trials must be an int, got True"),
-        ({"n_trials": 0}, ValueError, "n_trials must be positive, got 0"),
+        ({"n_trials": 0}, ValueError, "n_trials must be >= 1, got 0"),
         ({"executor": object()}, TypeError, "executor must have a submit"),
         ({"storage": 5}, TypeError, "storage must be a path or None, got 5"),
         ({"progress": 1}, TypeError, "progress must be True or False, got 1"),

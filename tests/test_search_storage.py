@@ -1,4 +1,5 @@
-"""Tests of search/storage.py beyond one process: the lock, two writers, another CPU.
+"""Tests of search/storage.py and log_file.py beyond one process: the lock, two
+writers, another CPU.
 
 Oracles: an uninterrupted search of the same seed (what every resumed file
 must end up holding), and the file's own bytes (what a refused writer must

@@ -45,7 +45,7 @@ PLOT_HELP = (
 Runs = dict[str, tuple[Optimizer, Trace]]
 
 
-def add_descend(commands) -> None:
+def add_descend(commands: argparse._SubParsersAction) -> None:
     """Add ``hpo descend``: optimizers on a surface, a table, and a plot."""
     p = commands.add_parser(
         "descend",

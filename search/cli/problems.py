@@ -10,11 +10,14 @@ problem; ``hpo search`` tunes on the training part and scores on the others.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import surfaces
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 # The name of the diabetes training loss in ``hpo descend --surface``.
 LINREG = "linreg"
@@ -92,6 +95,6 @@ def problem(name: str, seed: int) -> Problem:
     return Problem(name, seed, train, val, test, source)
 
 
-def fmt_point(x) -> str:
+def fmt_point(x: ArrayLike) -> str:
     """``(1, -1.2)``: a short, exact-enough rendering of a point."""
     return "(" + ", ".join(f"{v:.4g}" for v in np.asarray(x, dtype=float)) + ")"

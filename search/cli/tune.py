@@ -70,7 +70,7 @@ SPACE_HELP = (
 )
 
 
-def add_search(commands) -> None:
+def add_search(commands: argparse._SubParsersAction) -> None:
     """Add ``hpo search``: tune hyperparameters, a table, a comparison, plots."""
     p = commands.add_parser(
         "search",

@@ -12,7 +12,8 @@
 Every function that draws takes an ``ax`` (a :class:`matplotlib.axes.Axes`)
 or builds a :class:`matplotlib.figure.Figure` directly, which needs no GUI
 backend and no global pyplot state. Matplotlib is imported inside the
-functions that draw, so ``import search.plots`` imports only NumPy. The
+functions that draw, so ``import search.plots`` costs no more than
+``import search``. The
 outer-loop figures take a :class:`search.results.SearchResult` and draw each
 trial by its ``Trial.status``.
 """
