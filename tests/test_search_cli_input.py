@@ -229,3 +229,20 @@ def test_help_imports_neither_scipy_nor_matplotlib():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_grid_size_check_counts_each_axis_distinct_values():
+    from search.cli.tune_setup import _grid_size
+    from search.space import Categorical, Integer, Real
+
+    # 10 points even in log over [1, 20], by hand: 1, 1.39, 1.95, 2.71, 3.78,
+    # 5.27, 7.33, 10.2, 14.3, 20, rounded: 1 twice, so 9 distinct integers
+    space = {
+        "steps": Integer(1, 20, log=True),
+        "lr": Real(0.1, 1.0),
+        "opt": Categorical(["a", "b"]),
+    }
+    assert _grid_size(space, 10) == 9 * 10 * 2
+    # past the limit: counted, not built
+    assert _grid_size({"k": Integer(1, 5)}, 100_000) == 5
+    assert _grid_size({"x": Real(0.0, 1.0), "y": Real(0.0, 1.0)}, 100_000) == 10**10

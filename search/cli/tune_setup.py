@@ -278,12 +278,20 @@ def check_size(
 
 
 def _grid_size(space: Space, points: int) -> int:
-    """Points of the grid of ``points`` per dimension, counted without making it."""
-    return math.prod(
-        len(d.choices)
-        if isinstance(d, Categorical)
-        else min(points, d.high - d.low + 1)
-        if isinstance(d, Integer)
-        else points
-        for d in space.values()
-    )
+    """Points of the grid of ``points`` per dimension, without making the product.
+
+    Each axis keeps its distinct values only (a log-scaled Integer may have
+    fewer than ``points``).
+    """
+    return math.prod(_axis_size(d, points) for d in space.values())
+
+
+def _axis_size(dim: Dimension, points: int) -> int:
+    """The number of values of ``dim.grid(points)`` (an upper bound past the limit)."""
+    if isinstance(dim, Categorical):
+        return len(dim.choices)
+    if points <= MAX_GRID_SIZE:  # cheap to build: count exactly
+        return len(dim.grid(points))
+    # Past the limit the grid is refused anyway; this bound is exact for a
+    # Real and for an Integer without the log warp.
+    return min(points, dim.high - dim.low + 1) if isinstance(dim, Integer) else points
