@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.space import MAX_ENUMERATE, all_points, param_key, sample, size
+from search.space import MAX_ENUMERATE, all_keys, sample, size
 from search.strategy import Strategy
 
 # Draws per requested point before RandomSearch stops relying on luck.
@@ -101,7 +101,6 @@ class RandomSearch(Strategy):
         """Keys of the unseen points of a small all-discrete space (``[]`` otherwise)."""
         if self._rest is None:  # listed once, at the first fallback, in grid order
             small = size(self.space) <= MAX_ENUMERATE
-            points = all_points(self.space) if small else []
-            self._rest = [param_key(self.space, p) for p in points]
+            self._rest = all_keys(self.space) if small else []
         self._rest = [key for key in self._rest if key not in self.seen]
         return self._rest

@@ -40,6 +40,7 @@ __all__ = [
     "Dimension",
     "Integer",
     "Real",
+    "all_keys",
     "all_points",
     "check_space",
     "from_unit",
@@ -249,13 +250,13 @@ def size(space: dict[str, Dimension]) -> float:
     return math.prod(len(axis) for axis in axes if axis is not None)
 
 
-def _finite_axes(owner: str, space: dict[str, Dimension]) -> list[Sequence[Any]]:
+def _finite_axes(space: dict[str, Dimension]) -> list[Sequence[Any]]:
     """The values of each dimension of a finite space of at most ``MAX_ENUMERATE`` points."""
     n = size(space)
     if n > MAX_ENUMERATE:
         raise ValueError(
-            f"{owner}: the space must be finite with at most {MAX_ENUMERATE} "
-            f"points, got {n} points"
+            f"space: must be finite with at most {MAX_ENUMERATE} points to be "
+            f"listed, got {n} points"
         )
     axes = [values(dim) for dim in space.values()]
     return [axis for axis in axes if axis is not None]  # all: no Real
@@ -272,8 +273,18 @@ def all_points(space: dict[str, Dimension]) -> list[dict[str, Any]]:
     >>> all_points({"k": Integer(1, 2), "opt": Categorical(["sgd", "adam"])})
     [{'k': 1, 'opt': 'sgd'}, {'k': 1, 'opt': 'adam'}, {'k': 2, 'opt': 'sgd'}, {'k': 2, 'opt': 'adam'}]
     """
-    axes = _finite_axes("all_points", space)
-    return [dict(zip(space, key, strict=True)) for key in itertools.product(*axes)]
+    return [dict(zip(space, key, strict=True)) for key in all_keys(space)]
+
+
+def all_keys(space: dict[str, Dimension]) -> list[tuple[Any, ...]]:
+    """The :func:`param_key` of every point of :func:`all_points`, in the same order.
+
+    Examples
+    --------
+    >>> all_keys({"k": Integer(1, 2), "opt": Categorical(["sgd", "adam"])})
+    [(1, 'sgd'), (1, 'adam'), (2, 'sgd'), (2, 'adam')]
+    """
+    return list(itertools.product(*_finite_axes(space)))
 
 
 def all_units(space: dict[str, Dimension]) -> NDArray[np.float64]:
@@ -287,7 +298,7 @@ def all_units(space: dict[str, Dimension]) -> NDArray[np.float64]:
            [0.75, 0.25],
            [0.75, 0.75]])
     """
-    axes = _finite_axes("all_units", space)
+    axes = _finite_axes(space)
     units = [
         np.array([dim.to_unit(v) for v in values])
         for dim, values in zip(space.values(), axes, strict=True)

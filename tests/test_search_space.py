@@ -22,6 +22,9 @@ from search.space import (
     Categorical,
     Integer,
     Real,
+    all_keys,
+    all_points,
+    all_units,
     check_space,
     from_unit,
     grid,
@@ -30,6 +33,7 @@ from search.space import (
     space_spec,
     to_unit,
 )
+from search.space import size as space_size
 
 EPS = np.finfo(np.float64).eps
 
@@ -479,3 +483,20 @@ def test_check_space_copies():
     space = {"a": Real(0.0, 1.0)}
     checked = check_space(space)
     assert checked == space and checked is not space
+
+
+def test_a_finite_space_is_listed_once_in_product_order():
+    space = {"k": Integer(1, 3), "opt": Categorical(["sgd", "adam"])}
+    expected = [
+        (1, "sgd"), (1, "adam"), (2, "sgd"), (2, "adam"), (3, "sgd"), (3, "adam"),
+    ]  # fmt: skip
+    assert space_size(space) == 6
+    assert all_keys(space) == expected
+    assert [param_key(space, p) for p in all_points(space)] == expected
+    # positions: integer k in [0.5, 3.5] -> (k - 0.5) / 3; choice i of 2 -> (i + 0.5) / 2
+    units = [[(k - 0.5) / 3, 0.25 if c == "sgd" else 0.75] for k, c in expected]
+    np.testing.assert_allclose(all_units(space), units, rtol=1e-15)
+    with pytest.raises(ValueError, match="space: must be finite"):
+        all_keys({"lr": Real(0.0, 1.0)})
+    with pytest.raises(ValueError, match="got 1000000 points"):
+        all_points({"a": Integer(1, 1000), "b": Integer(1, 1000)})
