@@ -6,6 +6,10 @@ subclass declares the valid :class:`~optim.Range` of its numeric fields in
 :meth:`Optimizer.numeric_fields` and :meth:`Optimizer.switches`.
 ``__post_init__`` checks every field once, when the optimizer is built, and
 prepares what ``step`` reads by name on every call.
+
+``step`` is pure and is the one implementation of an optimizer's math;
+:meth:`Optimizer.update` runs it in place, on column blocks, for
+:func:`optim.minimize` at large sizes.
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ if TYPE_CHECKING:
     from optim._hyper import Array, Hyper
 
 INF = math.inf
+# Elements per column block of `update`: 2**15 float64 are 256 KiB per array, so
+# a step's temporaries (a dozen arrays) stay in cache and are reused by malloc
+# instead of being mapped and unmapped by the OS at every step.
+BLOCK = 2**15
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -55,6 +63,10 @@ class Optimizer:
 
     RANGES: ClassVar[dict[str, Range]] = {}
     FLAGS: ClassVar[tuple[str, ...]] = ()
+    # True if each entry of step's outputs depends only on the same entry of x,
+    # g and the state's arrays (every optimizer shipped here): `update` may then
+    # run step on column blocks.
+    ELEMENTWISE: ClassVar[bool] = False
 
     if TYPE_CHECKING:  # set by __post_init__; at run time not dataclass fields
         _columns: dict[str, Hyper] = dataclasses.field(init=False)
@@ -163,6 +175,47 @@ class Optimizer:
         """One step from ``x`` with gradient ``g``: the new ``x`` and state."""
         raise NotImplementedError
 
+    def update(self, x: Array, g: Array, state: tuple[Any, ...]) -> tuple[Any, ...]:
+        """One step in place: overwrite ``x`` and the state's arrays; return the state.
+
+        The result is :meth:`step`'s, bit for bit: ``step`` runs on column
+        blocks of about ``BLOCK`` elements (``x[..., cols]``, the same columns of
+        ``g`` and of each state array) when the optimizer is ``ELEMENTWISE``,
+        on the whole arrays otherwise, and each block's output is copied into
+        ``x`` and the state's arrays. On arrays of millions of entries this
+        keeps a step's temporaries in cache, where whole-array temporaries
+        are fresh memory from the OS at every step. The returned state holds
+        the same arrays with the new non-array fields (the step count).
+
+        Parameters
+        ----------
+        x : ndarray
+            ``(*batch, d)``, overwritten with the new parameters.
+        g : ndarray
+            ``(*batch, d)``, the gradient at ``x``. Not modified.
+        state : NamedTuple
+            Its arrays ``(*batch, d)`` are overwritten; none may share memory
+            with another unless ``step`` returns them equal (as Adam's ``vmax``
+            is ``v`` without ``amsgrad``), since each is written in turn.
+
+        Returns
+        -------
+        NamedTuple
+            The new state, holding ``state``'s arrays.
+        """
+        d = x.shape[-1]
+        width = max(BLOCK * d // x.size, 1) if self.ELEMENTWISE else d
+        new = state
+        for start in range(0, d, width):
+            cols = slice(start, start + width)
+            block = [a[..., cols] if isinstance(a, np.ndarray) else a for a in state]
+            x[..., cols], new = self.step(
+                x[..., cols], g[..., cols], type(state)(*block)
+            )
+            _write(state, block, new, cols)
+        fields = zip(state, new, strict=True)
+        return type(state)(*(a if isinstance(a, np.ndarray) else b for a, b in fields))
+
     def _key(self) -> Hashable:
         """The class and every field's value, hashable: what ``==`` compares."""
         values = self.hyperparameters().values()
@@ -175,3 +228,16 @@ class Optimizer:
 
     def __hash__(self) -> int:
         return hash(self._key())
+
+
+def _write(
+    state: tuple[Any, ...], block: list[Any], new: tuple[Any, ...], cols: slice
+) -> None:
+    """Copy ``new``'s arrays into the columns ``cols`` of ``state``'s arrays.
+
+    ``block`` is what the step was given: a field it returned unchanged is
+    not copied.
+    """
+    for a, given, b in zip(state, block, new, strict=True):
+        if isinstance(a, np.ndarray) and b is not given:
+            a[..., cols] = b

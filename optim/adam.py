@@ -112,11 +112,14 @@ class Adam(Optimizer):
         "weight_decay": Range(0.0, INF, True),
     }
     FLAGS = ("amsgrad", "maximize")
+    ELEMENTWISE = True
 
     def init(self, x: ArrayLike) -> AdamState:
-        """Zero state for parameters ``x`` ``(*batch, d)``."""
-        zeros = np.zeros(np.shape(x))
-        return AdamState(t=0, m=zeros, v=zeros, vmax=zeros)
+        """Zero state for parameters ``x`` ``(*batch, d)``; ``vmax`` is ``v`` unless ``amsgrad``."""
+        shape = np.shape(x)
+        v = np.zeros(shape)
+        vmax = np.zeros(shape) if self.amsgrad else v
+        return AdamState(t=0, m=np.zeros(shape), v=v, vmax=vmax)
 
     def step(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
         """One Adam step: return the new ``x`` ``(*batch, d)`` and the new state.

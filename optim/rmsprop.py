@@ -109,11 +109,14 @@ class RMSProp(Optimizer):
         "momentum": Range(0.0, 1.0, True),
     }
     FLAGS = ("centered", "maximize")
+    ELEMENTWISE = True
 
     def init(self, x: ArrayLike) -> RMSPropState:
-        """Zero state for parameters ``x`` ``(*batch, d)``."""
-        zeros = np.zeros(np.shape(x))
-        return RMSPropState(t=0, v=zeros, ga=zeros, b=zeros)
+        """Zero state for parameters ``x`` ``(*batch, d)``, each buffer its own array."""
+        shape = np.shape(x)
+        return RMSPropState(
+            t=0, v=np.zeros(shape), ga=np.zeros(shape), b=np.zeros(shape)
+        )
 
     def step(
         self, x: Array, g: Array, state: RMSPropState

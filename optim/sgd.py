@@ -90,6 +90,7 @@ class SGD(Optimizer):
         "weight_decay": Range(0.0, INF, True),
     }
     FLAGS = ("nesterov", "maximize")
+    ELEMENTWISE = True
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -2,6 +2,10 @@
 
 This is the only training loop of the project; the search objective, the
 benchmarks and the tests all call it.
+
+On small arrays each step is the optimizer's pure ``step``; from ``IN_PLACE``
+entries of ``x`` on, an optimizer of this project steps in place
+(:meth:`optim.Optimizer.update`), with the same numbers bit for bit.
 """
 
 from __future__ import annotations
@@ -13,15 +17,23 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import numpy as np
 
+from optim._base import Optimizer
+
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-    from optim._base import Optimizer
     from optim._hyper import Array
 
     # What minimize minimizes: fun(x) -> (value (*batch,), grad (*batch, d)).
     Value: TypeAlias = NDArray[Any] | float
     Fun: TypeAlias = Callable[[Array], tuple[Value, NDArray[Any]]]
+
+# Entries of x (batch times d) from which the steps run in place. Below, a pure
+# step's fresh arrays are cheap and the in-place copies cost more than they save.
+IN_PLACE = 2**16
+# Entries from which the divergence test sums instead of a BLAS dot product
+# (OpenBLAS runs ddot on several threads on large arrays).
+DOT_MAX = 8192
 
 
 class Trace(NamedTuple):
@@ -70,6 +82,10 @@ def minimize(
     become ``inf``); the others go on, and no floating-point warnings are
     emitted.
 
+    From ``IN_PLACE`` entries on, ``x`` and the optimizer's state are updated
+    in place (:meth:`optim.Optimizer.update`, in column blocks): ``fun`` gets
+    the same array at every step and must copy ``x`` if it keeps it.
+
     Parameters
     ----------
     fun : callable
@@ -112,7 +128,9 @@ def minimize(
     path = np.empty((steps + 1, *x.shape)) if record else None
     diverged = np.zeros(batch, dtype=bool)
     frozen = False  # True once some configuration has diverged
-    state = optimizer.init(x)
+    in_place = isinstance(optimizer, Optimizer) and optimizer.ELEMENTWISE
+    in_place = in_place and x.size >= IN_PLACE
+    state = _own(optimizer.init(x)) if in_place else optimizer.init(x)
     # Overflow in a diverging configuration is an expected result, not an error.
     with np.errstate(all="ignore"):
         f, g = _first_output(fun, x)
@@ -125,10 +143,13 @@ def minimize(
                 path[k] = x
             if k == steps or tol is not None and _converged(g, diverged, tol):
                 break
-            x_new, state_new = optimizer.step(x, g, state)
-            if frozen:
-                x_new, state_new = _keep(diverged, x, state, x_new, state_new)
-            x, state = x_new, state_new
+            if in_place:
+                state = _update(optimizer, x, g, state, diverged if frozen else None)
+            else:
+                x_new, state_new = optimizer.step(x, g, state)
+                if frozen:
+                    x_new, state_new = _keep(diverged, x, state, x_new, state_new)
+                x, state = x_new, state_new
             f, g = fun(x)
     end = k + 1
     return Trace(
@@ -141,16 +162,23 @@ def minimize(
 
 
 def _surely_finite(f: Value, g: NDArray[Any], x: Array) -> bool:
-    """Fast test that ``f``, ``g`` and ``x`` are finite, with one dot product and a sum.
+    """Fast test that ``f``, ``g`` and ``x`` are finite: one scalar from a few sums.
 
     A sum is finite only if every term is, and a product ``g_i * x_i`` only if
     both factors are (``inf * 0`` is NaN), so ``g . x + sum(f)`` is finite
-    only if every entry of ``f``, ``g`` and ``x`` is. A sum that overflows
-    although every term is finite only sends the caller to the exact (slower)
-    test in :func:`_freeze_diverged`.
+    only if every entry of ``f``, ``g`` and ``x`` is; so is ``sum(g) +
+    sum(x) + sum(f)``. A sum that overflows although every term is finite
+    only sends the caller to the exact (slower) test in
+    :func:`_freeze_diverged`. The dot product is the fastest on small arrays;
+    on large ones OpenBLAS runs it on several threads, which spin and wait
+    when another program keeps a core busy, so from ``DOT_MAX`` entries on
+    two sums (NumPy's own loops, one thread) replace it.
     """
-    total = np.vdot(g, x) + (f if np.ndim(f) == 0 else np.add.reduce(f, axis=None))
-    return math.isfinite(total)
+    total = f if np.ndim(f) == 0 else np.add.reduce(f, axis=None)
+    if g.size < DOT_MAX:
+        return math.isfinite(np.vdot(g, x) + total)
+    sums = np.add.reduce(g, axis=None) + np.add.reduce(x, axis=None)
+    return math.isfinite(sums + total)
 
 
 def _freeze_diverged(
@@ -180,6 +208,36 @@ def _keep(
         for old, new in zip(state, state_new, strict=True)
     ]
     return x_new, type(state_new)(*fields)
+
+
+def _own(state: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A copy of ``state`` whose arrays ``update`` may overwrite; shared arrays stay shared."""
+    copies: dict[int, Array] = {}
+    for a in state:
+        if isinstance(a, np.ndarray) and id(a) not in copies:
+            copies[id(a)] = a.copy()
+    return type(state)(*(copies.get(id(a), a) for a in state))
+
+
+def _update(
+    optimizer: Optimizer,
+    x: Array,
+    g: Array,
+    state: tuple[Any, ...],
+    diverged: NDArray[np.bool_] | None,
+) -> tuple[Any, ...]:
+    """One step in place; configurations marked in ``diverged`` stay where they stopped."""
+    rows = [] if diverged is None else [a[diverged] for a in _arrays(x, state)]
+    state = optimizer.update(x, g, state)
+    for a, kept in zip(_arrays(x, state), rows, strict=False):
+        a[diverged] = kept
+    return state
+
+
+def _arrays(x: Array, state: tuple[Any, ...]) -> list[Array]:
+    """``x`` and the state's arrays, each once."""
+    unique = {id(a): a for a in (x, *state) if isinstance(a, np.ndarray)}
+    return list(unique.values())
 
 
 def _converged(g: Array, diverged: NDArray[np.bool_], tol: float) -> bool:
