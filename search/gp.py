@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from search import _checks
+from search._blas import blas_threads
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -191,11 +192,12 @@ class GaussianProcess:
                     f"got {theta.shape}"
                 )
             start = np.clip(theta, *self.log_bounds(X.shape[1]).T)
-        if optimize:
-            start = self._optimize(start)
-        elif start is None:
-            raise ValueError("GaussianProcess.fit: optimize=False needs theta")
-        self._factorize(start)
+        with blas_threads():  # small matrices: one BLAS thread (search._blas)
+            if optimize:
+                start = self._optimize(start)
+            elif start is None:
+                raise ValueError("GaussianProcess.fit: optimize=False needs theta")
+            self._factorize(start)
         return self
 
     def _check_data(self, X: ArrayLike, y: ArrayLike) -> tuple[Floats, Floats]:
@@ -380,14 +382,15 @@ class GaussianProcess:
                 f"got {Xs.shape}"
             )
         # ks is (m, n); mean, v's columns, var and std are (m,)
-        ks = matern52(Xs, self.X, self.lengths, self.signal)  # (1)
-        mean = self.y_mean + self.y_std * ks @ self.alpha  # (2)
-        v = solve_triangular(self.L[0], ks.T, lower=True)  # (3)
-        var = np.maximum(self.signal - (v**2).sum(axis=0), 0)  # (4)
-        std = self.y_std * np.sqrt(var)  # (5)
-        if not return_grad:
-            return mean, std
-        return (mean, std, *self._predict_grad(Xs, ks, var))
+        with blas_threads():  # small matrices: one BLAS thread (search._blas)
+            ks = matern52(Xs, self.X, self.lengths, self.signal)  # (1)
+            mean = self.y_mean + self.y_std * ks @ self.alpha  # (2)
+            v = solve_triangular(self.L[0], ks.T, lower=True)  # (3)
+            var = np.maximum(self.signal - (v**2).sum(axis=0), 0)  # (4)
+            std = self.y_std * np.sqrt(var)  # (5)
+            if not return_grad:
+                return mean, std
+            return (mean, std, *self._predict_grad(Xs, ks, var))
 
     def _predict_grad(
         self, Xs: Floats, ks: Floats, var: Floats

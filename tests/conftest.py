@@ -3,13 +3,16 @@
 Profiles: ``dev`` (default, quick) and ``ci`` (more examples, no deadline);
 select with ``HYPOTHESIS_PROFILE=ci`` (set by ``.ci/run``).
 
-BLAS: the suite's matrices are tiny (hundreds of rows at most), where a second
-OpenBLAS thread gains nothing; and when another program keeps a core busy,
-OpenBLAS's threads spin waiting for each other: on this project's 2-core
-machine the suite took 145 s instead of 85 s with one busy core. So the
-session limits NumPy's and SciPy's BLAS to one thread (threadpoolctl, in this
-process; the commands the tests start run with the defaults). How the library
-itself chooses its threads is the subject of the performance work.
+BLAS: the library limits its own training, Gaussian-process fits and
+acquisition search to one BLAS thread (``search._blas``), but the tests also
+call the optimizers, the surfaces and the Gaussian process directly, outside
+those blocks, on matrices far too small for a second thread to help. With one
+other core busy, the search tests (``tests/test_search_*.py``) took 141 s with
+this session limit and 273 s without it on this project's 2-core machine
+(88 s and 79 s with only other work running, load 2). So the session still
+limits NumPy's and SciPy's BLAS to one thread (threadpoolctl, in this
+process; the commands the tests start run with the defaults, where the
+library limits its own work).
 """
 
 import os

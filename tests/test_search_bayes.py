@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.bayes_search import BayesSearch
+from search.bayes_search import BayesSearch, refit_due
 from search.random_search import RandomSearch
 from search.space import Categorical, Integer, Real, param_key, to_unit
 from surfaces import Branin
@@ -218,6 +219,75 @@ def test_auto_transform_follows_the_evidence(seed):
         s = BayesSearch(space, seed=seed, n_initial=12, log_transform="auto")
         drive(s, fun, 13)  # the 13th ask fits the model
         assert s._kind == kind
+
+
+# --- the refit rule ---------------------------------------------------------------------
+
+
+def test_refit_rule_by_hand():
+    # Every new result up to 100; past that, once n >= 1.1 n_refit (exact in integers).
+    assert all(refit_due(n, n - 1) for n in range(1, 101))
+    assert refit_due(100, 99) and refit_due(37, 36)
+    assert not refit_due(101, 100) and not refit_due(109, 100)
+    assert refit_due(110, 100) and refit_due(111, 100)
+    assert not refit_due(1000, 910) and refit_due(1001, 910)  # 1.1 * 910 = 1001
+    assert refit_due(500, 0)  # never refitted: the first fit is one
+
+
+def told(n, seed=0):
+    """A BayesSearch on two reals told ``n`` random results of a smooth function."""
+    space = {"x": Real(0.0, 1.0), "w": Real(0.0, 1.0)}
+    s = BayesSearch(
+        space, seed=seed, n_initial=1, log_transform=False, n_candidates=64, n_polish=1
+    )
+    for x, w in np.random.default_rng(seed).random((n, 2)):
+        s.tell({"x": float(x), "w": float(w)}, smooth(x, w))
+    return s
+
+
+def smooth(x, w):
+    return float(np.sin(5 * x) + (w - 0.3) ** 2 + 2)
+
+
+def test_hyperparameters_are_refitted_only_when_the_rule_says():
+    # Told 104 results: the first ask is the initial design (105 results),
+    # the first model fit is at 105 (a refit: the first), the next refit at
+    # ceil(1.1 * 105) = 116; in between the hyperparameters stay put.
+    s = told(104)
+    fits = []  # (number of results, optimize) of every GP fit to the results
+    fit = s.gp.fit
+
+    def recording_fit(X, y, theta=None, optimize=True):
+        if len(X) == len(s.history):  # not the constant liar's refactorization
+            fits.append((len(X), optimize))
+        return fit(X, y, theta=theta, optimize=optimize)
+
+    s.gp.fit = recording_fit
+    thetas = {}  # number of results -> hyperparameters of the model used
+    for _ in range(14):
+        (params,) = s.ask()
+        thetas[len(s.history)] = s.gp.theta
+        s.tell(params, smooth(params["x"], params["w"]))
+    refits = sorted({n for n, optimize in fits if optimize})
+    assert refits == [105, 116]
+    assert sorted({n for n, _ in fits}) == list(range(105, 118))
+    for n in range(106, 116):  # kept: the same hyperparameters, bit for bit
+        np.testing.assert_array_equal(thetas[n], thetas[105])
+    assert not np.array_equal(thetas[116], thetas[115])
+
+
+def test_a_restored_search_refits_where_the_uninterrupted_one_does():
+    # Restored between two refits (as search.run resumes: tell the stored
+    # results, load the state), it must not refit early: same proposals.
+    original = told(104, seed=3)
+    drive(original, lambda p: smooth(p["x"], p["w"]), 4)  # model fits at 105..108
+    state = json.loads(json.dumps(original.state_dict()))
+    restored = told(0, seed=3)
+    for params, value in original.history:
+        restored.tell(params, value)
+    restored.load_state_dict(state)
+    fun = lambda p: smooth(p["x"], p["w"])  # noqa: E731
+    assert drive(restored, fun, 10) == drive(original, fun, 10)  # past 116
 
 
 # --- quality --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import optim
+import search.objective
 import surfaces
 from optim import SGD, Adam, AdamW, RMSProp, minimize
 from search.objective import TrainedLoss
@@ -155,6 +156,73 @@ def test_differing_steps_read_each_configuration_at_its_own_count():
     np.testing.assert_array_equal(batched, [objective(p) for p in configs])
     assert np.isfinite(batched[0]) and batched[1] == math.inf
     assert batched[3] == s.value(s.start)  # zero steps: the start's loss
+
+
+# ---------------------------------------------------------------- chunks
+
+
+class ShapeRecording(Rosenbrock):
+    """Rosenbrock that records the batch shape of every evaluation."""
+
+    def value_and_grad(self, x):
+        self.shapes.add(np.shape(x)[:-1])
+        return super().value_and_grad(x)
+
+
+class RowsRecording(LinearRegression):
+    """A LinearRegression that records the batch shape of every evaluation."""
+
+    def value_and_grad(self, w):
+        self.shapes.add(np.shape(w)[:-1])
+        return super().value_and_grad(w)
+
+
+@pytest.mark.parametrize(("cls", "other"), [(SGD, "momentum"), (Adam, "b1")])
+def test_chunked_batch_equals_one_chunk_exactly_where_the_math_is_elementwise(
+    cls, other, monkeypatch
+):
+    # 11 configurations in chunks of 3 (CHUNK // d with d = 2): learning rates
+    # from converging to diverging, two step counts, and the second value shared
+    # by the first chunk only (still an array there: a whole group's arithmetic)
+    lrs = [*np.logspace(-5, -2, 10), 1e100]
+    configs = [
+        {"lr": lr, "steps": 20 + 15 * (i % 2), other: 0.9 if i < 3 else 0.4 + 0.05 * i}
+        for i, lr in enumerate(lrs)
+    ]
+    whole = TrainedLoss(cls, Rosenbrock()).batch(configs)
+    monkeypatch.setattr(search.objective, "CHUNK", 3 * 2)
+    surface = ShapeRecording()
+    surface.shapes = set()
+    chunked = TrainedLoss(cls, surface).batch(configs)
+    assert surface.shapes == {(3,), (2,)}  # 11 = 3 + 3 + 3 + 2
+    np.testing.assert_array_equal(chunked, whole)
+    assert np.isinf(whole).any() and np.isfinite(whole).any()
+
+
+def test_chunked_linear_regression_equals_one_chunk_to_rounding(monkeypatch):
+    # Two groups (full batch and minibatches of 8), 10 configurations each, in
+    # chunks of 3 (CHUNK // 48 training rows); the largest learning rates diverge
+    X_train, y_train, train, val, _ = regression()
+    configs = [
+        {"lr": lr, "steps": 300, "batch_size": b}
+        for b in (None, 8)
+        for lr in np.logspace(-3, 1, 10)
+    ]
+    whole = TrainedLoss(SGD, train, val).batch(configs)
+    monkeypatch.setattr(search.objective, "CHUNK", 3 * train.n)
+    recording = RowsRecording(X_train, y_train, intercept=True)
+    recording.shapes = set()
+    chunked = TrainedLoss(SGD, recording, val).batch(configs)
+    assert recording.shapes == {(3,), (1,)}  # 10 = 3 + 3 + 3 + 1, per group
+    # the same configurations diverge, chunked or not
+    np.testing.assert_array_equal(np.isinf(chunked), np.isinf(whole))
+    assert np.isinf(whole).any() and np.isfinite(whole).any()
+    # BLAS sums a row of w @ X.T in an order that depends on how many rows the
+    # product has, so chunks agree to rounding (each product within ~d eps
+    # relative); SGD on least squares contracts errors when it converges, and
+    # they stay within 1e-10 relative
+    finite = np.isfinite(whole)
+    np.testing.assert_allclose(chunked[finite], whole[finite], rtol=1e-10, atol=0)
 
 
 def test_batch_of_nothing_is_empty():

@@ -52,6 +52,8 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from search._blas import blas_threads
+
 if TYPE_CHECKING:
     import argparse
 
@@ -74,7 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     command: argparse.ArgumentParser = args.parser  # the subcommand's, for errors
-    with _one_line_warnings():
+    # The command line's problems are small (d <= 11, a few hundred rows): one
+    # BLAS thread throughout (search._blas); the library limits its own work
+    # too, on SciPy's BLAS as well once a model has loaded it.
+    with _one_line_warnings(), blas_threads():
         try:
             return args.run(args, command)
         except OSError as error:  # a write that failed after the checks (disk full)
