@@ -2,9 +2,13 @@
 
 A suite (a module with ``run(config, env)`` yielding tables) times code with
 :func:`measure` or :func:`measure_steps`, reports every time as the median
-over the repeats with its spread, and yields :class:`Table` objects that
-print as Markdown and save as JSON. The harness asserts nothing about speed:
-it measures and reports.
+over the repeats with its spread (wall time, and the CPU time beside it), and
+yields :class:`Table` objects that print as Markdown and save as JSON. The
+harness asserts nothing about speed: it measures and reports.
+
+Everything runs with the default settings of NumPy, SciPy and torch: the
+harness sets no thread count and no environment variable, unless the command
+line asks for a BLAS limit (:func:`blas_limit`).
 """
 
 from __future__ import annotations
@@ -45,36 +49,46 @@ class Config:
     min_block : float
         Seconds a timed block of steps lasts at least (small steps are
         timed many at a time and divided).
+    blas_threads : int or None
+        The BLAS thread limit the whole run is under (``--blas-threads``),
+        or None: the libraries' defaults.
     """
 
     quick: bool = False
     repeats: int = 7
     min_block: float = 0.1
+    blas_threads: int | None = None
 
     @classmethod
-    def make(cls, quick: bool, repeats: int | None = None) -> Config:
+    def make(
+        cls, quick: bool, repeats: int | None = None, blas_threads: int | None = None
+    ) -> Config:
         """The full (7 repeats, 0.1 s blocks) or quick (3, 0.01 s) settings."""
         default = 3 if quick else 7
-        return cls(quick, repeats or default, 0.01 if quick else 0.1)
+        return cls(quick, repeats or default, 0.01 if quick else 0.1, blas_threads)
 
 
 @dataclasses.dataclass(frozen=True)
 class Timing:
     """Seconds per unit (one step, or one whole run), one entry per repeat.
 
-    Each repeat timed a block of ``number`` units and divided by ``number``.
+    Each repeat timed a block of ``number`` units and divided by ``number``:
+    ``times`` by the wall clock, ``cpu`` by :func:`cpu_clock` (every thread of
+    this process and of the child processes it waited for, so a BLAS whose
+    threads spin shows here as CPU time above the wall time).
     """
 
     times: tuple[float, ...]
     number: int = 1
+    cpu: tuple[float, ...] = ()
 
     @property
     def median(self) -> float:
-        """Median over the repeats: the reported time."""
+        """Median wall time over the repeats: the reported time."""
         return float(np.median(self.times))
 
     def to_dict(self) -> dict:
-        """Median, quartiles, min, max, and the raw times, for the JSON file."""
+        """Median, quartiles, min, max, the raw times, and the CPU times, for JSON."""
         q1, q3 = np.percentile(self.times, [25, 75])
         return {
             "median": self.median,
@@ -85,10 +99,33 @@ class Timing:
             "repeats": len(self.times),
             "number": self.number,
             "times": list(self.times),
+            "cpu_median": float(np.median(self.cpu)) if self.cpu else None,
+            "cpu_times": list(self.cpu),
         }
 
 
-def measure(runs: dict, repeats: int, numbers: dict | None = None) -> dict:
+def cpu_clock() -> float:
+    """CPU seconds of this process (all its threads) and of its waited-for children.
+
+    ``time.process_time`` plus ``resource.getrusage(RUSAGE_CHILDREN)``: a
+    child run through ``subprocess.run`` counts once it has ended.
+    """
+    try:
+        import resource
+    except ImportError:  # not on Windows: this process only
+        return time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def clocks() -> np.ndarray:
+    """The wall clock and :func:`cpu_clock` now, ``(2,)`` seconds: differences time code."""
+    return np.array([time.perf_counter(), cpu_clock()])
+
+
+def measure(
+    runs: dict, repeats: int, numbers: dict | None = None, *, warmup: bool = True
+) -> dict:
     """Time several callables side by side: warm up each, then repeat in turn.
 
     Each repeat times every callable once, one after the other (round robin),
@@ -104,23 +141,32 @@ def measure(runs: dict, repeats: int, numbers: dict | None = None) -> dict:
         Timed calls of each callable after the warm-up.
     numbers : dict, optional
         Units per call of each callable (default 1); each time is divided by it.
+    warmup : bool, default True
+        Call each callable once, untimed, first (False: the caller warmed
+        them up more cheaply, e.g. with a smaller run).
 
     Returns
     -------
     dict
         Name to :class:`Timing`: seconds per unit, one entry per repeat
-        (``time.perf_counter``).
+        (wall: ``time.perf_counter``; CPU: :func:`cpu_clock`).
     """
     numbers = numbers or dict.fromkeys(runs, 1)
-    for name, run in runs.items():
-        run(numbers[name])  # warm-up: caches, lazy initialization, first calls
+    if warmup:
+        for name, run in runs.items():
+            run(numbers[name])  # warm-up: caches, lazy initialization, first calls
     times = {name: [] for name in runs}
+    cpu = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), cpu_clock()
             run(numbers[name])
             times[name].append((time.perf_counter() - start) / numbers[name])
-    return {name: Timing(tuple(times[name]), numbers[name]) for name in runs}
+            cpu[name].append((cpu_clock() - start_cpu) / numbers[name])
+    return {
+        name: Timing(tuple(times[name]), numbers[name], tuple(cpu[name]))
+        for name in runs
+    }
 
 
 def autorange(run: Callable[[int], object], min_time: float) -> int:
@@ -155,6 +201,69 @@ def optional(name: str):
 
 
 @contextlib.contextmanager
+def blas_limit(n: int | None):
+    """Limit every loaded BLAS to ``n`` threads in the block (threadpoolctl); None: no limit.
+
+    The ``--blas-threads`` option, and the "one thread" side of the thread
+    comparisons. Refuses a limit without threadpoolctl rather than ignore it.
+    """
+    if n is None:
+        yield
+        return
+    threadpoolctl = optional("threadpoolctl")
+    if threadpoolctl is None:
+        raise RuntimeError("a BLAS thread limit needs threadpoolctl, not installed")
+    with threadpoolctl.threadpool_limits(limits=n, user_api="blas"):
+        yield
+
+
+def threadpools() -> list[dict]:
+    """Every thread pool loaded now (BLAS, OpenMP): library, API and thread count.
+
+    From ``threadpoolctl.threadpool_info()``; empty without threadpoolctl.
+    """
+    threadpoolctl = optional("threadpoolctl")
+    if threadpoolctl is None:
+        return []
+    return [
+        {
+            "user_api": info["user_api"],
+            "internal_api": info["internal_api"],
+            "library": os.path.basename(info.get("filepath") or ""),
+            "version": info.get("version"),
+            "num_threads": info["num_threads"],
+        }
+        for info in threadpoolctl.threadpool_info()
+    ]
+
+
+def threads_note(env: dict, config: Config) -> str:
+    """The note saying at how many threads the BLAS and torch ran in a table.
+
+    The defaults, unless ``--blas-threads`` limited the BLAS for the run.
+    """
+    torch = (
+        f"; torch at its default {env['torch_threads']} threads unless a note "
+        "above says otherwise"
+        if env["torch"]
+        else ""
+    )
+    if config.blas_threads is None:
+        blas = env["blas"]["threads"]
+        blas = "unknown" if blas is None else blas
+        return (
+            "Threads: default settings: NumPy/SciPy's BLAS at its own default "
+            f"({blas} threads at the start, see the environment){torch}; the "
+            "benchmark sets no thread count and no environment variable."
+        )
+    n = config.blas_threads
+    return (
+        f"Threads: every BLAS limited to {n} thread(s) for the whole run "
+        f"(--blas-threads {n}, threadpoolctl){torch}; no environment variable is set."
+    )
+
+
+@contextlib.contextmanager
 def torch_threads(torch, n: int | None):
     """Run the block with ``torch.set_num_threads(n)``; restore the old count after.
 
@@ -177,13 +286,17 @@ def torch_threads(torch, n: int | None):
 def environment() -> dict:
     """Versions, CPU, BLAS and its threads, and the thread-related environment.
 
-    Call it before any suite runs. torch is imported here (if it can be) to
-    report the version and default thread count that the suites will see,
-    after the BLAS is probed, so ``blas`` is NumPy's own library.
+    Call it before any suite runs (and before ``--blas-threads`` limits
+    anything). torch is imported here (if it can be) to report the version
+    and default thread count that the suites will see, after the BLAS is
+    probed, so ``blas`` is NumPy's own library; then SciPy's linear algebra,
+    so that ``threadpools`` lists every BLAS and OpenMP pool the suites will
+    use, with its thread count at the start.
     """
     affinity = getattr(os, "sched_getaffinity", None)
     blas = blas_info()
     torch = optional("torch")
+    optional("scipy.linalg")  # loads SciPy's own BLAS, to list its threads
     return {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
@@ -196,7 +309,12 @@ def environment() -> dict:
         "torch": torch.__version__ if torch else None,
         "torch_threads": torch.get_num_threads() if torch else None,
         "threadpoolctl": _version("threadpoolctl"),
+        "optuna": _version("optuna"),
+        # optuna's GPSampler optimizes its acquisition in batches with greenlet,
+        # sequentially (slower, with a warning) without it.
+        "greenlet": _version("greenlet"),
         "blas": blas,
+        "threadpools": threadpools(),
         "env": {name: os.environ.get(name) for name in ENV_VARS},
         # Other processes compete for the cores: a high load means noisy times.
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
@@ -295,16 +413,39 @@ def environment_markdown(env: dict) -> str:
         f"- numpy {env['numpy']}, scipy {env['scipy'] or 'not installed'}, "
         f"torch {_torch(env)}, "
         f"threadpoolctl {env['threadpoolctl'] or 'not installed'}",
+        f"- optuna {env['optuna'] or 'not installed'}, " + _greenlet(env["greenlet"]),
         f"- BLAS: {blas['name']} {blas['version'] or ''}"
         + (f" ({blas['architecture']} kernels)" if blas["architecture"] else "")
         + f", threads: {threads} "
         f"({blas['threads_source']})",
+        "- Thread pools at the start (threadpoolctl): " + _pools(env["threadpools"]),
         "- "
         + ", ".join(
             f"{k}={v if v is not None else '(unset)'}" for k, v in env["env"].items()
         ),
     ]
     return "\n".join(lines)
+
+
+def _greenlet(version: str | None) -> str:
+    """Whether optuna's GPSampler has its fast path (greenlet), in words."""
+    if version is None:
+        return (
+            "greenlet not installed: optuna's GPSampler optimizes its acquisition "
+            "sequentially (slower than a user with greenlet gets)"
+        )
+    return f"greenlet {version} (optuna's GPSampler uses it for its batched fast path)"
+
+
+def _pools(pools: list[dict]) -> str:
+    """The thread pools as ``openblas 0.3.30 (libscipy_openblas.so): 2 threads; ...``."""
+    if not pools:
+        return "unknown (threadpoolctl is not installed)"
+    return "; ".join(
+        f"{p['internal_api']} {p['version'] or ''} ({p['library']}): "
+        f"{p['num_threads']} threads"
+        for p in pools
+    )
 
 
 # --- tables -----------------------------------------------------------------
@@ -364,9 +505,15 @@ def fmt_seconds(s: float) -> str:
 
 
 def fmt_timing(t: dict) -> str:
-    """``median ±h%``: h is half the min-max range, relative to the median."""
-    spread = (t["max"] - t["min"]) / (2 * t["median"])
-    return f"{fmt_seconds(t['median'])} ±{spread:.0%}"
+    """``median ±h% (CPU c)``: h is half the min-max range, relative to the median.
+
+    ``c`` is the median CPU time (all threads), when it was measured.
+    """
+    spread = (t["max"] - t["min"]) / (2 * t["median"]) if t["median"] > 0 else 0.0
+    text = f"{fmt_seconds(t['median'])} ±{spread:.0%}"
+    if t.get("cpu_median") is not None:
+        text += f" (CPU {fmt_seconds(max(t['cpu_median'], 0.0))})"
+    return text
 
 
 def fmt_ratio(r: float) -> str:
@@ -375,14 +522,32 @@ def fmt_ratio(r: float) -> str:
 
 
 def fmt_target(target: dict) -> str:
-    """``met`` or ``not met``, with the required ratio: from the measured ratio."""
+    """``met`` or ``not met`` with the requirement, or ``no verdict: why``."""
+    if target["met"] is None:
+        return f"no verdict: {target['why']}"
     verdict = "met" if target["met"] else "not met"
-    return f"{verdict} (>= {target['required']:g}x)"
+    unit = target.get("unit", "x")
+    return f"{verdict} ({target['op']} {target['required']:g}{unit})"
 
 
-def target(ratio: float, required: float) -> dict:
-    """A target judged from a measured speed ratio torch/ours."""
-    return {"ratio": ratio, "required": required, "met": bool(ratio >= required)}
+def target(ratio: float, required: float, op: str = ">=", unit: str = "x") -> dict:
+    """A target judged from a measured value: ``ratio op required``.
+
+    ``op`` is ``">="`` (a speed ratio such as torch/ours, higher is better)
+    or ``"<="`` (a cost ratio such as ours/torch, or seconds, lower is
+    better); ``unit`` is how the requirement prints (``x`` or `` s``).
+    """
+    if op not in (">=", "<="):
+        raise ValueError(f"target: op must be '>=' or '<=', got {op!r}")
+    met = ratio >= required if op == ">=" else ratio <= required
+    return {"ratio": ratio, "required": required, "op": op, "met": bool(met)} | (
+        {} if unit == "x" else {"unit": unit}
+    )
+
+
+def no_verdict(why: str) -> dict:
+    """A target that this run cannot judge, and why (shown in its place)."""
+    return {"met": None, "why": why}
 
 
 def write_json(path, results: dict) -> None:
