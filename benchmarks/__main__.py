@@ -62,6 +62,9 @@ def parse(argv=None) -> argparse.Namespace:
         parser.error(f"--repeats must be >= 1, got {args.repeats}")
     if args.blas_threads is not None and args.blas_threads < 1:
         parser.error(f"--blas-threads must be >= 1, got {args.blas_threads}")
+    refusal = harness.json_refusal(args.json)
+    if refusal:
+        parser.error(f"--json {args.json}: {refusal}")
     return args
 
 

@@ -550,12 +550,40 @@ def no_verdict(why: str) -> dict:
     return {"met": None, "why": why}
 
 
+def json_refusal(path) -> str | None:
+    """Why ``path`` may not receive the results, or ``None`` if it may.
+
+    A new file may be written, and a file this command wrote before (a JSON
+    object with its keys) replaced; anything else is left as it is, so that
+    a mistyped ``--json README.md`` costs nothing. Checked before any suite
+    runs.
+    """
+    if os.path.isdir(path):
+        return "is a directory; give a file name"
+    if not os.path.exists(path):
+        parent = os.path.dirname(os.path.abspath(path))
+        return None if os.path.isdir(parent) else f"folder {parent} does not exist"
+    try:
+        with open(path) as f:
+            old = json.load(f)
+    except (OSError, UnicodeDecodeError, ValueError):
+        old = None
+    if isinstance(old, dict) and {"environment", "suites"} <= old.keys():
+        return None
+    return "exists and is not a results file of this command; not replaced"
+
+
 def write_json(path, results: dict) -> None:
-    """Write ``results`` as strict JSON (non-finite numbers become null)."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as f:
+    """Write ``results`` as strict JSON (non-finite numbers become null).
+
+    Written to a temporary file beside ``path`` and renamed over it, so an
+    interrupted write leaves the previous results whole.
+    """
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with open(tmp, "w") as f:
         json.dump(_finite(results), f, indent=1, allow_nan=False)
         f.write("\n")
+    os.replace(tmp, path)
 
 
 def _finite(obj):

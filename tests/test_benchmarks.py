@@ -494,6 +494,43 @@ def test_blas_threads_must_be_positive(capsys):
     assert "--blas-threads must be >= 1, got 0" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("kind", ["text", "other json", "directory", "no folder"])
+def test_json_path_that_is_not_ours_is_refused_before_any_suite_runs(
+    tmp_path, capsys, kind
+):
+    path = tmp_path / "README.md"
+    if kind == "text":
+        path.write_text("# my notes\n")
+    elif kind == "other json":
+        path.write_text('{"name": "my package"}\n')
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        path = tmp_path / "missing" / "results.json"
+    before = path.read_text() if path.is_file() else None
+    with pytest.raises(SystemExit) as exit_:
+        cli.parse(["--json", str(path)])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]  # after the usage, a one-line error
+    assert last.startswith(f"python -m benchmarks: error: --json {path}: ")
+    if before is not None:
+        assert path.read_text() == before  # left as it was
+    assert not (tmp_path / "missing").exists()
+
+
+def test_a_previous_results_file_is_replaced_whole(tmp_path):
+    path = tmp_path / "results.json"
+    harness.write_json(path, {"environment": {"old": 1}, "suites": {}})
+    assert cli.parse(["--json", str(path)]).json == path  # ours: accepted
+    harness.write_json(path, {"environment": {"new": 2}, "suites": {"a": None}})
+    assert json.loads(path.read_text()) == {
+        "environment": {"new": 2},
+        "suites": {"a": None},
+    }
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]  # no temporary left
+
+
 # --- targets --------------------------------------------------------------------
 
 
