@@ -68,7 +68,8 @@ class Optimizer:
     FLAGS: ClassVar[tuple[str, ...]] = ()
     # True if each entry of step's outputs depends only on the same entry of x,
     # g and the state's arrays (every optimizer shipped here): `update` may then
-    # run step on column blocks.
+    # run step on column blocks. Read through `is_elementwise`: it holds only
+    # for the class that defines `step`, not for a subclass with its own step.
     ELEMENTWISE: ClassVar[bool] = False
 
     if TYPE_CHECKING:  # set by __post_init__; at run time not dataclass fields
@@ -178,13 +179,33 @@ class Optimizer:
         """One step from ``x`` with gradient ``g``: the new ``x`` and state."""
         raise NotImplementedError
 
+    @classmethod
+    def is_elementwise(cls) -> bool:
+        """Whether ``step`` works entry by entry, as the class defining it declares.
+
+        ``ELEMENTWISE`` set by the class that defines :meth:`step`: a
+        subclass that overrides ``step`` (with a global-norm clipping, say)
+        is not elementwise unless it says so itself.
+
+        Examples
+        --------
+        >>> from optim import Adam
+        >>> class Clipped(Adam):
+        ...     def step(self, x, g, state):
+        ...         return super().step(x, g / max(1.0, (g * g).sum() ** 0.5), state)
+        >>> Adam.is_elementwise(), Clipped.is_elementwise()
+        (True, False)
+        """
+        owner = next(c for c in cls.__mro__ if "step" in vars(c))
+        return bool(vars(owner).get("ELEMENTWISE", False))
+
     def update(self, x: Array, g: Array, state: tuple[Any, ...]) -> tuple[Any, ...]:
         """One step in place: overwrite ``x`` and the state's arrays; return the state.
 
         The result is :meth:`step`'s, bit for bit: ``step`` runs on column
         blocks of about ``BLOCK`` elements (``x[..., cols]``, the same columns of
-        ``g`` and of each state array) when the optimizer is ``ELEMENTWISE``,
-        on the whole arrays otherwise, and each block's output is copied into
+        ``g`` and of each state array) when the optimizer
+        :meth:`is_elementwise`, on the whole arrays otherwise, and each block's output is copied into
         ``x`` and the state's arrays. On arrays of millions of entries this
         keeps a step's temporaries in cache, where whole-array temporaries
         are fresh memory from the OS at every step. The returned state holds
@@ -195,7 +216,8 @@ class Optimizer:
         x : ndarray
             ``(*batch, d)``, overwritten with the new parameters.
         g : ndarray
-            ``(*batch, d)``, the gradient at ``x``. Not modified.
+            ``(*batch, d)``, the gradient at ``x``; it may be ``x`` itself.
+            Not modified (unless it is ``x``).
         state : NamedTuple
             Its arrays ``(*batch, d)`` are overwritten; none may share memory
             with another unless ``step`` returns them equal (as Adam's ``vmax``
@@ -207,15 +229,15 @@ class Optimizer:
             The new state, holding ``state``'s arrays.
         """
         d = x.shape[-1]
-        width = max(BLOCK * d // x.size, 1) if self.ELEMENTWISE else d
+        width = max(BLOCK * d // max(x.size, 1), 1) if self.is_elementwise() else d
         new = state
         for start in range(0, d, width):
             cols = slice(start, start + width)
             block = [a[..., cols] if isinstance(a, np.ndarray) else a for a in state]
-            x[..., cols], new = self.step(
-                x[..., cols], g[..., cols], type(state)(*block)
-            )
+            x_new, new = self.step(x[..., cols], g[..., cols], type(state)(*block))
+            # the state first: a field may be g's block, and g may be x itself
             _write(state, block, new, cols)
+            x[..., cols] = x_new
         fields = zip(state, new, strict=True)
         return type(state)(*(a if isinstance(a, np.ndarray) else b for a, b in fields))
 

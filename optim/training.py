@@ -85,7 +85,10 @@ def minimize(
 
     From ``IN_PLACE`` entries on, ``x`` and the optimizer's state are updated
     in place (:meth:`optim.Optimizer.update`, in column blocks): ``fun`` gets
-    the same array at every step and must copy ``x`` if it keeps it.
+    the same array at every step and must copy ``x`` if it keeps it. ``fun``
+    should return a gradient array of its own at each call (or ``x`` itself):
+    below ``IN_PLACE`` a step's state may hold it (SGD's first momentum
+    buffer is the gradient), so overwriting it later would change the state.
 
     Parameters
     ----------
@@ -129,7 +132,7 @@ def minimize(
     path = np.empty((steps + 1, *x.shape)) if record else None
     diverged = np.zeros(batch, dtype=bool)
     frozen = False  # True once some configuration has diverged
-    in_place = isinstance(optimizer, Optimizer) and optimizer.ELEMENTWISE
+    in_place = isinstance(optimizer, Optimizer) and optimizer.is_elementwise()
     in_place = in_place and x.size >= IN_PLACE
     state = _own(optimizer.init(x)) if in_place else optimizer.init(x)
     # Overflow in a diverging configuration is an expected result, not an error.

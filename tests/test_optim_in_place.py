@@ -191,18 +191,59 @@ def test_an_optimizer_that_is_not_elementwise_is_never_cut_into_blocks(monkeypat
     assert_same(trace.x, x)
 
 
-def test_shipped_optimizers_declare_themselves_elementwise():
-    assert all(cls.ELEMENTWISE for cls in optim.OPTIMIZERS.values())
-    assert not Optimizer.ELEMENTWISE
+def test_shipped_optimizers_are_elementwise_and_a_subclass_with_its_own_step_is_not():
+    assert all(cls.is_elementwise() for cls in optim.OPTIMIZERS.values())
+    assert not Optimizer.is_elementwise() and not NormalizedGD.is_elementwise()
+
+    class Clipped(Adam):  # its own step, a global norm: never cut into blocks
+        def step(self, x, g, state):
+            norm = np.sqrt((g * g).sum(-1, keepdims=True))
+            return super().step(x, g / np.maximum(norm, 1.0), state)
+
+    class Renamed(Adam):  # Adam's step: still elementwise
+        pass
+
+    assert not Clipped.is_elementwise() and Renamed.is_elementwise()
+    x = np.linspace(-2.0, 2.0, 3 * optim.training.IN_PLACE)
+    opt = Clipped(lr=0.1)
+    trace = minimize(lambda x: ((x * x).sum(-1) / 2, x.copy()), x, opt, 3)
+    state = opt.init(x)
+    for _ in range(3):
+        x, state = opt.step(x, x.copy(), state)
+    assert_same(trace.x, x)
 
 
-def test_minimize_does_not_modify_the_state_init_shares_between_runs():
-    # Adam's init shares one zero array between v and vmax (without amsgrad):
-    # minimize owns copies, so two runs from the same start agree.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(optim.training, "IN_PLACE", 1)
-        x0 = np.ones(4)
-        first = minimize(diverging_quadratic, x0, Adam(lr=0.1), 10)
-        second = minimize(diverging_quadratic, x0, Adam(lr=0.1), 10)
+@pytest.mark.parametrize(
+    "opt",
+    [SGD(lr=0.1, momentum=0.9), Adam(lr=0.1), optim.RMSProp(lr=0.01, momentum=0.5)],
+)
+def test_a_fun_whose_gradient_is_x_itself_trains_as_with_a_copy(opt, monkeypatch):
+    # grad of |x|^2 / 2 returned as x itself: SGD's first buffer is g's block,
+    # which the in-place step must store before it overwrites x.
+    monkeypatch.setattr(optim.training, "IN_PLACE", 1)
+    monkeypatch.setattr(optim._base, "BLOCK", 3)
+    x0 = np.linspace(0.5, 1.5, 7)
+    same = minimize(lambda x: ((x * x).sum(-1) / 2, x), x0, opt, 4)
+    copy = minimize(lambda x: ((x * x).sum(-1) / 2, x.copy()), x0, opt, 4)
+    assert_same(same.x, copy.x)
+    assert_same(same.values, copy.values)
+
+
+class SharedInit(Adam):
+    """Adam whose init returns the same zero arrays at every call (a cache)."""
+
+    def init(self, x):
+        if not hasattr(SharedInit, "cached"):
+            zeros = np.zeros(np.shape(x))
+            SharedInit.cached = optim.AdamState(0, zeros.copy(), zeros, zeros)
+        return SharedInit.cached
+
+
+def test_minimize_steps_in_copies_of_the_state_init_returns(monkeypatch):
+    monkeypatch.setattr(optim.training, "IN_PLACE", 1)
+    opt, x0 = SharedInit(lr=0.1), np.ones(4)
+    first = minimize(diverging_quadratic, x0, opt, 10)
+    assert np.all(SharedInit.cached.m == 0) and np.all(SharedInit.cached.v == 0)
+    second = minimize(diverging_quadratic, x0, opt, 10)
     assert_same(first.path, second.path)
     assert_same(x0, np.ones(4))
