@@ -37,6 +37,13 @@ were faster both quiet and busy; everything else (batches of weight vectors,
 the Gaussian process) runs on one thread, where a second one lost up to 20
 times on a busy machine and gained at most 1.4 on a quiet one.
 
+Threads: each block restores, on leaving, the counts it found on entering,
+so nested blocks in one thread restore the caller's setting. Blocks that
+overlap in several threads (a search on a thread pool; this project's pools
+are processes) can leave the limit behind: with this OpenBLAS, a thread other
+than the one that lowered the count could not raise it again (measured), so
+no bookkeeping here can restore it from another thread.
+
 ``threadpoolctl.threadpool_limits`` rescans the loaded libraries at every
 entry (about 1 ms); a cached ``ThreadpoolController`` limits in about 20 us.
 SciPy's OpenBLAS is loaded only once ``scipy.linalg`` is imported (the library

@@ -450,7 +450,9 @@ def refit_due(n: int, n_refit: int) -> bool:
     ``O(n^3)`` Cholesky for keeping the hyperparameters; one refit per
     ``n / 10`` results spreads its cost to ``O(n^2)`` per result. On Branin
     at one BLAS thread this took the overhead per trial at 200 results from
-    about 380 ms to about 80 ms. Below 100 results a refit costs
+    about 380 ms to about 80 ms (the last trials of a 200-trial search, load
+    3 to 4; the benchmarks' 45 ms is for 200 random results told at once).
+    Below 100 results a refit costs
     milliseconds to tens of them and the hyperparameters still move fast,
     so every result refits: searches of the usual budgets (the benchmarks
     run 50) are unchanged by the rule. The rule depends only on the counts
