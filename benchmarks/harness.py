@@ -192,6 +192,21 @@ def measure_steps(runs: dict, config: Config) -> dict:
     return measure(runs, config.repeats, numbers)
 
 
+def keep_last(fn: Callable[[], object]) -> Callable[[int], None]:
+    """Wrap ``fn()`` as ``run(n)`` for :func:`measure`; ``run.last`` is its result."""
+
+    def run(n: int) -> None:
+        for _ in range(n):
+            run.last = fn()
+
+    return run
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages, or ``None`` where the OS has none."""
+    return list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+
+
 def optional(name: str):
     """Import and return module ``name``, or ``None`` if it is not installed."""
     try:
@@ -317,7 +332,7 @@ def environment() -> dict:
         "threadpools": threadpools(),
         "env": {name: os.environ.get(name) for name in ENV_VARS},
         # Other processes compete for the cores: a high load means noisy times.
-        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "load_average": load_average(),
     }
 
 

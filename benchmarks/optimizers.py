@@ -267,16 +267,6 @@ def _torch_rosenbrock(torch, steps: int, foreach, record: bool):
     return x.detach().numpy().copy(), float(f)
 
 
-def _keep_last(fn):
-    """Wrap ``fn()`` as ``run(n)`` for :func:`harness.measure`; ``run.last`` is its result."""
-
-    def run(n):
-        for _ in range(n):
-            run.last = fn()
-
-    return run
-
-
 def rosenbrock_table(config, torch) -> Table:
     """Adam on Rosenbrock: minimize against the same loop in torch, like with like.
 
@@ -314,11 +304,13 @@ def rosenbrock_table(config, torch) -> Table:
 
 def _rosenbrock_runs(torch, steps: int, record: bool) -> dict:
     """``run(n)`` for ours and torch's two foreach settings; ``run.last`` the result."""
-    runs = {"ours": _keep_last(functools.partial(_ours_rosenbrock, steps, record))}
+    runs = {
+        "ours": harness.keep_last(functools.partial(_ours_rosenbrock, steps, record))
+    }
     if torch is not None:
         for key, foreach in (("torch_loop", False), ("torch_default", None)):
             loop = functools.partial(_torch_rosenbrock, torch, steps, foreach, record)
-            runs[key] = _keep_last(loop)
+            runs[key] = harness.keep_last(loop)
     return runs
 
 

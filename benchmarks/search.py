@@ -651,16 +651,6 @@ def _overhead_notes(config, n, optuna, gp) -> list[str]:
 # --- table 3: grid evaluation ---------------------------------------------------
 
 
-def _keep_last(fn):
-    """Wrap ``fn()`` as ``run(n)`` for :func:`harness.measure`; ``run.last`` its result."""
-
-    def run_n(n):
-        for _ in range(n):
-            run_n.last = fn()
-
-    return run_n
-
-
 def grid_table(config, optuna, threads: str) -> Table:
     """One vectorized run of a whole grid, against a loop and against optuna."""
     points = QUICK_GRID_POINTS if config.quick else GRID_POINTS
@@ -668,11 +658,11 @@ def grid_table(config, optuna, threads: str) -> Table:
     space, objective = adam_space(), diabetes_objective(GRID_STEPS)
     configs = grid(space, points)  # (lr, b1) in grid order, b1 fastest
     runs = {
-        "batched": _keep_last(lambda: _batched(objective, space, points)),
-        "loop": _keep_last(lambda: [objective(p) for p in configs]),
+        "batched": harness.keep_last(lambda: _batched(objective, space, points)),
+        "loop": harness.keep_last(lambda: [objective(p) for p in configs]),
     }
     if optuna is not None:
-        runs["optuna"] = _keep_last(
+        runs["optuna"] = harness.keep_last(
             lambda: _optuna_grid(optuna, objective, space, points)
         )
     timings = harness.measure(runs, repeats)

@@ -137,7 +137,7 @@ def threads_table(config, env: dict) -> Table:
                 in_process = where == "in-process"
                 if config.quick and in_process and not busy:
                     continue  # --quick: the in-process jobs with the busy core only
-                load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+                load = (harness.load_average() or [None])[0]
                 timings = harness.measure(
                     {"default": default, "one": one}, repeats, warmup=False
                 )

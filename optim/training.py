@@ -231,9 +231,12 @@ def _update(
     diverged: NDArray[np.bool_] | None,
 ) -> tuple[Any, ...]:
     """One step in place; configurations marked in ``diverged`` stay where they stopped."""
-    rows = [] if diverged is None else [a[diverged] for a in _arrays(x, state)]
+    if diverged is None:
+        return optimizer.update(x, g, state)
+    arrays = _arrays(x, state)  # update overwrites these same arrays
+    rows = [a[diverged] for a in arrays]
     state = optimizer.update(x, g, state)
-    for a, kept in zip(_arrays(x, state), rows, strict=False):
+    for a, kept in zip(arrays, rows, strict=True):
         a[diverged] = kept
     return state
 

@@ -26,6 +26,13 @@ DIVERGED_STYLE = {"facecolor": "#f9dcdc", "edgecolor": "tab:red", "hatch": "///"
 FAILED_COLOR = "0.6"
 # Finite values above the top of the colour scale (see value_ceiling).
 OFF_SCALE_COLOR = "#f28e2b"
+# The best point (a known minimizer, the best trial): a gold star, outlined.
+BEST_STAR: dict[str, Any] = {
+    "marker": "*",
+    "ls": "none",
+    "color": "gold",
+    "mec": "black",
+}
 # Decades above the median finite value that the y and colour scales show.
 HEADROOM = 3
 

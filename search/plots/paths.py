@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from search.plots._common import log_limits
+from search.plots._common import BEST_STAR, log_limits
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -107,8 +107,8 @@ def plot_contour_paths(
         ax.plot(*path[-1], "o", color=f"C{i}", ms=6, mec="black", mew=0.6, zorder=4)
     m = surface.minimizers
     ax.plot(
-        m[:, 0], m[:, 1], "*", color="gold", ms=16, mec="black", mew=0.8,
-        label="minimizer", zorder=5, ls="none",
+        m[:, 0], m[:, 1], **BEST_STAR, ms=16, mew=0.8, label="minimizer",
+        zorder=5,
     )  # fmt: skip
     ax.plot(
         *x0, "o", color="white", ms=8, mec="black", mew=1.2, label="start", zorder=5

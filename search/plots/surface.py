@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from search.plots._common import (
+    BEST_STAR,
     OFF_SCALE_COLOR,
     check_status,
     legend_below,
@@ -115,7 +116,7 @@ def plot_loss_surface(
     if ok.any():
         i = int(np.argmin(np.where(ok, v, np.inf)))
         ax.plot(
-            xs[i], ys[i], "*", color="gold", ms=20, mec="black", mew=1, zorder=6,
+            xs[i], ys[i], **BEST_STAR, ms=20, mew=1, zorder=6,
             label=f"best, {v[i]:.4g}",
         )  # fmt: skip
     above = ok & (v > top)

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from search.plots._common import (
+    BEST_STAR,
     FAILED_COLOR,
     check_status,
     legend_below,
@@ -226,7 +227,7 @@ def plot_trials(
     if ok.any():
         i = int(np.argmin(np.where(ok, v, np.inf)))
         ax.plot(
-            x[i], v[i], "*", color="gold", ms=16, mec="black", mew=0.8, zorder=5,
+            x[i], v[i], **BEST_STAR, ms=16, mew=0.8, zorder=5,
             label=f"best: trial {x[i]}, {v[i]:.4g}",
         )  # fmt: skip
     if reference is not None:
