@@ -71,6 +71,11 @@ class Optimizer:
     # run step on column blocks. Read through `is_elementwise`: it holds only
     # for the class that defines `step`, not for a subclass with its own step.
     ELEMENTWISE: ClassVar[bool] = False
+    # True if weight_decay shrinks x by (1 - lr * weight_decay) before the step
+    # (AdamW, Loshchilov and Hutter 2019); False if it adds weight_decay * x to
+    # the gradient (the L2 penalty of SGD, RMSProp and Adam). optim.testing
+    # checks the form declared here.
+    DECOUPLED_WEIGHT_DECAY: ClassVar[bool] = False
 
     if TYPE_CHECKING:  # set by __post_init__; at run time not dataclass fields
         _columns: dict[str, Hyper] = dataclasses.field(init=False)

@@ -9,6 +9,7 @@ import numpy as np
 
 from optim._base import INF, Optimizer
 from optim._hyper import Range
+from optim._lerp import lerp
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -197,7 +198,7 @@ def adam_update(
     :meth:`Adam.step`)::
 
         (3) t = t + 1
-        (4) m = m + (1 - b1) * (g - m)
+        (4) m = lerp(m, g, 1 - b1)
         (5) v = b2 * v + (1 - b2) * g * g
         (6) vmax = maximum(vmax, v) if amsgrad else v
         (7) bc1 = 1 - b1**t
@@ -208,8 +209,9 @@ def adam_update(
 
     Where and why they differ from Algorithm 1:
 
-    * (4): torch's ``lerp`` form of ``m = b1 * m + (1 - b1) * g``: equal in
-      exact arithmetic, not always in the last bit; kept to agree with torch.
+    * (4): ``m = b1 * m + (1 - b1) * g`` as torch's ``lerp`` computes it
+      (:func:`optim._lerp.lerp`, from the nearer end): equal in exact
+      arithmetic, not always in the last bit; kept to agree with torch.
     * (6): AMSGrad (Reddi et al. 2018, Algorithm 2) as torch has it: the
       maximum of the raw ``v``, bias-corrected in line (9) (the paper's has
       no bias correction); without ``amsgrad``, ``vmax`` is ``v``.
@@ -243,7 +245,7 @@ def adam_update(
     """
     t, m, v, vmax = state
     t = t + 1  # (3)
-    m = m + (1 - b1) * (g - m)  # (4)
+    m = lerp(m, g, 1 - b1)  # (4)
     v = b2 * v + (1 - b2) * g * g  # (5)
     vmax = np.maximum(vmax, v) if amsgrad else v  # (6)
     bc1 = 1 - b1**t  # (7)

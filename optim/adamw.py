@@ -52,6 +52,7 @@ class AdamW(Adam):
 
     weight_decay: Hyper = 1e-2
     ELEMENTWISE = True  # its own step: declared again (Optimizer.is_elementwise)
+    DECOUPLED_WEIGHT_DECAY = True
 
     def step(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
         """One AdamW step: return the new ``x`` ``(*batch, d)`` and the new state.

@@ -9,6 +9,7 @@ import numpy as np
 
 from optim._base import INF, Optimizer
 from optim._hyper import Range
+from optim._lerp import lerp
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -141,7 +142,7 @@ class RMSProp(Optimizer):
             (2) g = -g if maximize else g
             (3) g = g + weight_decay * x
             (4) v = alpha * v + (1 - alpha) * g * g
-            (5) ga = ga + (1 - alpha) * (g - ga)
+            (5) ga = lerp(ga, g, 1 - alpha)
             (6) avg = sqrt(v - ga * ga) + eps if centered else sqrt(v) + eps
             (7) avg = where(g == 0, 1.0, avg)
             (8) b = momentum * b + g / avg
@@ -152,8 +153,10 @@ class RMSProp(Optimizer):
 
         * (2), (3): torch's options, not in the papers: ascent, and the
           gradient of the L2 penalty ``weight_decay / 2 * ||x||**2``.
-        * (5): torch's ``lerp`` form of eq. 39: equal in exact arithmetic,
-          not always in the last bit; kept to agree with torch.
+        * (5): eq. 39 as torch's ``lerp`` computes it
+          (:func:`optim._lerp.lerp`, from the nearer end): equal in exact
+          arithmetic, not always in the last bit; kept to agree with torch
+          (at ``alpha = 0`` it is ``g`` exactly, and the variance 0).
         * (6): ``eps`` outside the root, as torch (Graves adds it inside,
           the lecture has none); ``sqrt(v)`` unless ``centered``.
         * (7): a guard against ``0 / 0`` where ``eps = 0`` (see Notes).
@@ -195,7 +198,7 @@ class RMSProp(Optimizer):
             g = g + weight_decay * x  # (3)
         v = alpha * v + (1 - alpha) * g * g  # (4)
         if centered:
-            ga = ga + (1 - alpha) * (g - ga)  # (5)
+            ga = lerp(ga, g, 1 - alpha)  # (5)
         avg = np.sqrt(v - ga * ga) + eps if centered else np.sqrt(v) + eps  # (6)
         if "eps" in self._haszero:
             avg = np.where(g == 0, 1.0, avg)  # (7)

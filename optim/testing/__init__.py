@@ -1,0 +1,132 @@
+"""The property kit: check your own optimizer with the properties that catch real bugs.
+
+``check_optimizer(MyAdam)`` runs every property that applies to an optimizer
+class with this project's interface (a frozen dataclass whose fields are the
+hyperparameters, declared in ``RANGES`` and ``FLAGS``, with ``init`` and a
+pure ``step``; subclass :class:`optim.Optimizer`) and raises an
+``AssertionError`` that names the property, the bug it catches and a shrunk
+counterexample. Which properties apply is decided from the class's fields:
+``lr = 0`` stands still for any class with ``lr``, ``maximize`` is
+minimizing ``-f`` for any class with ``maximize``, the closed form of Adam
+applies to any class with ``b1``, ``b2`` and ``eps``, and so on. The form of
+weight decay is the one the class declares in ``DECOUPLED_WEIGHT_DECAY``.
+
+Each property is also a function of its own (``lr_zero_never_moves(MyAdam)``),
+listed in :data:`PROPERTIES`; the Hypothesis strategies they draw from are in
+:mod:`optim.testing.strategies`. Modules: ``generic`` (every optimizer),
+``momentum`` (SGD), ``adaptive`` (RMSProp, Adam), ``reference`` (step by step
+against another implementation). Hypothesis is imported with this package
+(the ``test`` extra installs it); nothing else in ``optim`` imports it.
+
+Examples
+--------
+>>> from optim import Adam
+>>> from optim.testing import check_optimizer
+>>> names = check_optimizer(Adam, max_examples=5)
+>>> "adam_follows_bias_corrected_moments" in names
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from optim.testing._property import Property
+from optim.testing.adaptive import (
+    adam_first_step_moves_each_coordinate_by_lr,
+    adam_follows_bias_corrected_moments,
+    amsgrad_denominator_never_decreases,
+    rmsprop_divides_by_a_root_mean_square,
+)
+from optim.testing.generic import (
+    batch_equals_stacked_single_runs,
+    eps_zero_ignores_a_power_of_two_gradient_scale,
+    init_is_a_zero_state,
+    lr_zero_never_moves,
+    maximize_is_minimizing_the_negative,
+    step_is_pure,
+    weight_decay_adds_the_ridge_gradient,
+    weight_decay_shrinks_x_before_the_step,
+)
+from optim.testing.momentum import (
+    gradient_descent_at_one_over_L_contracts,
+    heavy_ball_reaches_the_optimal_rate,
+    momentum_is_a_three_term_recurrence,
+    momentum_zero_is_gradient_descent,
+    nesterov_looks_ahead,
+    weight_decay_reaches_the_ridge_solution,
+)
+from optim.testing.reference import matches_reference
+
+if TYPE_CHECKING:
+    from optim._base import Optimizer
+
+# Every property, in the order check_optimizer runs them: the cheap and
+# general first, so that a broken class fails on the simplest statement.
+PROPERTIES: tuple[Property, ...] = (
+    init_is_a_zero_state,
+    step_is_pure,
+    lr_zero_never_moves,
+    batch_equals_stacked_single_runs,
+    maximize_is_minimizing_the_negative,
+    weight_decay_adds_the_ridge_gradient,
+    weight_decay_shrinks_x_before_the_step,
+    eps_zero_ignores_a_power_of_two_gradient_scale,
+    momentum_zero_is_gradient_descent,
+    momentum_is_a_three_term_recurrence,
+    nesterov_looks_ahead,
+    gradient_descent_at_one_over_L_contracts,
+    heavy_ball_reaches_the_optimal_rate,
+    weight_decay_reaches_the_ridge_solution,
+    rmsprop_divides_by_a_root_mean_square,
+    adam_first_step_moves_each_coordinate_by_lr,
+    adam_follows_bias_corrected_moments,
+    amsgrad_denominator_never_decreases,
+)
+
+
+def check_optimizer(
+    cls: type[Optimizer],
+    *,
+    reference: type[Optimizer] | Callable[..., Optimizer] | None = None,
+    max_examples: int | None = None,
+) -> list[str]:
+    """Run every property that applies to ``cls``; raise ``AssertionError`` at the first failure.
+
+    Parameters
+    ----------
+    cls : type
+        An optimizer class with this project's interface (see the module).
+    reference : type or callable, optional
+        Another implementation, called with the same hyperparameters by
+        name: then also :func:`matches_reference`, equality step by step
+        on drawn gradient sequences.
+    max_examples : int, optional
+        Examples per property; the loaded Hypothesis profile's by default.
+
+    Returns
+    -------
+    list of str
+        The names of the properties that ran (and passed).
+
+    Raises
+    ------
+    AssertionError
+        Naming the class, the property, the bug it catches and the shrunk
+        counterexample.
+    """
+    ran = []
+    for prop in PROPERTIES:
+        if prop.applies(cls):
+            prop(cls, max_examples=max_examples)
+            ran.append(prop.name)
+    if reference is not None:
+        matches_reference(cls, reference, max_examples=max_examples)
+        ran.append("matches_reference")
+    return ran
+
+
+__all__ = ["PROPERTIES", "Property", "check_optimizer", "matches_reference"] + [
+    p.name for p in PROPERTIES
+]
