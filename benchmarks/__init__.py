@@ -15,4 +15,5 @@ SUITES = {
     "search": "benchmarks.search",
     "scale": "benchmarks.scale",
     "threads": "benchmarks.threads",
+    "mutation": "benchmarks.mutation",
 }

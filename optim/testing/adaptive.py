@@ -38,7 +38,8 @@ def average(gradients: Array, beta: float) -> Array:
 def _iterates(x0: Array, steps: Array) -> Array:
     """``x_0, x_0 + s_1, ...``: ``(k + 1, *shape)``; NaN once a step is undefined."""
     sums = np.concatenate([np.zeros((1, *x0.shape)), np.cumsum(steps, axis=0)])
-    return x0 + sums
+    xs: Array = x0 + sums
+    return xs
 
 
 @prop("lr", "alpha", "eps")
