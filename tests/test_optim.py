@@ -1,4 +1,4 @@
-"""Properties of every optimizer: worked examples, purity, batching, theory."""
+"""Worked examples, exact batching, hyperparameters and minimize (the shared properties: test_optim_testing.py)."""
 
 import dataclasses
 import math
@@ -103,21 +103,6 @@ IGNORE_SQRT_OF_ROUNDING = np.errstate(invalid="ignore")
 
 
 @IGNORE_SQRT_OF_ROUNDING
-@given(data=st.data(), batch=batch_shapes, d=dims)
-def test_step_leaves_its_inputs_unchanged(data, batch, d):
-    opt = data.draw(optimizers(batch=batch))
-    x = data.draw(arrays((*batch, d)))
-    g = data.draw(arrays((*batch, d)))
-    state = opt.init(x)
-    for _ in range(2):  # also a state that is no longer all zeros
-        copies = [x.copy(), g.copy()] + [np.copy(s) for s in state]
-        x_new, state_new = opt.step(x, g, state)
-        for before, after in zip(copies, [x, g, *state], strict=True):
-            np.testing.assert_array_equal(before, after)
-        x, state = x_new, state_new
-
-
-@IGNORE_SQRT_OF_ROUNDING
 @given(data=st.data(), n=st.integers(1, 4), d=dims, steps=st.integers(1, 6))
 def test_batched_run_equals_stack_of_single_runs(data, n, d, steps):
     opt = data.draw(optimizers(batch=(n,)))
@@ -146,97 +131,7 @@ def _row(params, i):
     return {k: v[i] if isinstance(v, np.ndarray) else v for k, v in params.items()}
 
 
-@given(data=st.data(), batch=batch_shapes, d=dims)
-def test_init_is_zero_state_of_the_parameter_shape(data, batch, d):
-    opt = data.draw(optimizers())
-    x = data.draw(arrays((*batch, d)))
-    state = opt.init(x)
-    assert state.t == 0
-    for buffer in state[1:]:
-        assert buffer.shape == x.shape and not buffer.any()
-
-
 # ------------------------------------------------------------------------------ theory
-
-
-@given(s=st.integers(-20, 20), name=st.sampled_from(["adam", "adamw", "rmsprop"]))
-def test_adam_and_rmsprop_with_eps_zero_ignore_power_of_two_gradient_scale(s, name):
-    import surfaces
-
-    surface = surfaces.Rosenbrock()
-    kwargs = {"lr": 1e-2, "eps": 0.0} | (
-        {"weight_decay": 0.0} if name == "adamw" else {}
-    )
-    opt = optim.OPTIMIZERS[name](**kwargs)
-
-    def scaled(x):
-        f, g = surface(x)
-        return f * 2.0**s, g * 2.0**s
-
-    plain = minimize(surface, surface.start, opt, 50)
-    both = minimize(scaled, surface.start, opt, 50)
-    # Multiplying by 2**s is exact, so every quotient m / sqrt(v) is too.
-    np.testing.assert_array_equal(plain.path, both.path)
-
-
-@given(data=st.data(), batch=batch_shapes, d=dims)
-def test_adam_first_step_moves_no_coordinate_more_than_lr(data, batch, d):
-    opt = data.draw(optimizers(name="adam", batch=batch))
-    x = data.draw(arrays((*batch, d)))
-    g = data.draw(arrays((*batch, d), -1e6, 1e6))
-    x1, _ = opt.step(x, g, opt.init(x))
-    # |step| = lr |g'| / (|g'| + eps) <= lr, up to a few roundings of x - step.
-    lr = np.broadcast_to(np.asarray(opt.lr)[..., None], x.shape)
-    bound = lr * (1 + 1e-14) + 4 * np.spacing(np.abs(x) + lr)
-    assert np.all(np.abs(x1 - x) <= bound)
-
-
-@given(
-    log_condition=st.floats(0.0, 3.0),
-    d=st.integers(2, 6),
-    seed=st.integers(0, 2**32 - 1),
-)
-def test_gradient_descent_at_one_over_L_contracts_by_one_minus_mu_over_L(
-    log_condition, d, seed
-):
-    from surfaces import Quadratic
-
-    q = Quadratic(condition=10.0**log_condition, dim=d, seed=seed)
-    L, mu = q.smoothness, q.strong_convexity
-    x0 = np.random.default_rng(seed).normal(size=d)
-    trace = minimize(q, x0, SGD(lr=1 / L), 100)
-    err = np.linalg.norm(trace.path, axis=-1)  # the minimizer is 0
-    # ||x_{k+1}|| <= (1 - mu/L) ||x_k||, plus rounding of order 1e-15 ||x_0||.
-    assert np.all(err[1:] <= (1 - mu / L) * err[:-1] + 1e-14 * err[0])
-
-
-@given(
-    log_condition=st.floats(1.5, 3.0),
-    d=st.integers(2, 6),
-    seed=st.integers(0, 2**32 - 1),
-)
-def test_heavy_ball_with_optimal_settings_converges_at_the_optimal_rate(
-    log_condition, d, seed
-):
-    from surfaces import Quadratic
-
-    q = Quadratic(condition=10.0**log_condition, dim=d, seed=seed)
-    L, mu = q.smoothness, q.strong_convexity
-    kappa = L / mu
-    rate = (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
-    lr = 4 / (math.sqrt(L) + math.sqrt(mu)) ** 2
-    momentum = rate**2  # Polyak 1964
-    x0 = np.random.default_rng(seed).normal(size=d)
-    steps = math.ceil(math.log(1e-13) / math.log(rate))  # error falls to ~1e-13
-    trace = minimize(q, x0, SGD(lr=lr, momentum=momentum), steps)
-    err = np.linalg.norm(trace.path, axis=-1)
-    # Every mode of the iteration turns with modulus `rate`; maxima over
-    # windows remove the turning. At the extreme eigenvalues the iteration
-    # matrix is a Jordan block, whose envelope (c1 + c2 k) rate**k adds at most
-    # a factor 2**(1 / (steps/4)) < 1.04 here (steps >= 76 for kappa >= 10**1.5).
-    a, b = steps // 4, steps // 2
-    measured = (err[b:].max() / err[a:b].max()) ** (1 / (b - a))
-    assert 0.95 * rate <= measured <= 1.05 * rate
 
 
 @given(
@@ -261,22 +156,6 @@ def test_trained_linear_regression_weights_reach_the_closed_form(n, p, seed, l2)
     # (with mu = L, as for p = 1, one step at 1/L is exact)
     steps = 1 if mu >= L else math.ceil(math.log(1e-12) / math.log(1 - mu / L))
     trace = minimize(problem, np.zeros(p), SGD(lr=1 / L), steps)
-    assert np.linalg.norm(trace.x - w_star) <= 1e-8 * np.linalg.norm(w_star)
-
-
-@given(seed=st.integers(0, 2**32 - 1), decay=st.floats(0.01, 1.0))
-def test_sgd_weight_decay_converges_to_the_ridge_closed_form(seed, decay):
-    from surfaces import LinearRegression
-
-    rng = np.random.default_rng(seed)
-    X, y = rng.normal(size=(40, 3)), rng.normal(size=40)
-    ridge = LinearRegression(X, y, l2=decay)  # the same objective, in closed form
-    L, mu = ridge.smoothness, ridge.strong_convexity
-    steps = math.ceil(math.log(1e-12) / math.log(1 - mu / L))
-    trace = minimize(
-        LinearRegression(X, y), np.zeros(3), SGD(lr=1 / L, weight_decay=decay), steps
-    )
-    w_star = ridge.solve()
     assert np.linalg.norm(trace.x - w_star) <= 1e-8 * np.linalg.norm(w_star)
 
 
