@@ -1,12 +1,16 @@
-"""Properties of every registered surface: one table of cases, one test per property.
+"""What every registered surface shares beyond the property kit: one table of cases.
 
-Each surface is checked against oracles that do not share its code: central
-finite differences of its own value (for the gradient), its stored minimizers
-(value and gradient there, Newton's method for their accuracy) and
-single-point calls (for the batch contract). The tolerances are derived per
-surface in the comments of the tables below. The worked examples and the
-tests of one surface are in ``test_surfaces_examples.py``. NumPy's
-RuntimeWarnings (overflow, invalid value, division by zero) are errors.
+The properties that any surface must have (gradient against finite
+differences, value and gradient at the stated minimizers, nothing below the
+minimum, batched equal to point by point, shapes, purity, attributes inside
+the bounds) are the kit ``surfaces.testing``, run on every case of the
+table below by ``test_surfaces_testing.py``. Here: the package and its
+registry, the attributes' conventions (how many minimizers, a start that is
+not stationary), ``Surface.__init__``'s checks, the accuracy of the stored
+minimizers (Newton's method), and the messages of the errors. The worked
+examples and the tests of one surface are in ``test_surfaces_examples.py``.
+NumPy's RuntimeWarnings (overflow, invalid value, division by zero) are
+errors.
 """
 
 import re
@@ -15,9 +19,6 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import surfaces
 from surfaces import SURFACES, LinearRegression, Quadratic, Surface
@@ -59,20 +60,6 @@ CASES = {
     },
 }
 over_cases = pytest.mark.parametrize("s", list(CASES.values()), ids=list(CASES))
-
-
-@st.composite
-def points(draw, s, shape=()):
-    """``(*shape, d)`` points inside ``s.bounds``, coordinate by coordinate."""
-    low, high = s.bounds
-    columns = [
-        draw(hnp.arrays(np.float64, shape, elements=st.floats(float(lo), float(hi))))
-        for lo, hi in zip(low, high, strict=True)
-    ]
-    return np.stack(columns, axis=-1)
-
-
-batch_shapes = hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=4)
 
 
 def test_the_cases_cover_the_registry():
@@ -165,16 +152,9 @@ def test_variable_dimension_surfaces_take_any_dim(name):
 
 @over_cases
 def test_attributes(s):
-    d, k = s.dim, N_MINIMIZERS.get(s.name, 1)
-    low, high = s.bounds
-    for a in (low, high, s.start):
-        assert a.shape == (d,) and a.dtype == np.float64
-    assert np.all(low < high)
-    assert s.minimizers.shape == (k, d) and s.minimizers.dtype == np.float64
-    assert np.all((low <= s.minimizers) & (s.minimizers <= high))
-    assert isinstance(s.minimum, float)
-    # The start is inside the domain, away from every minimizer, not stationary.
-    assert np.all((low <= s.start) & (s.start <= high))
+    # Types, shapes and bounds are the kit's attributes_are_consistent; here
+    # the count of minimizers, and a start away from them, not stationary.
+    assert len(s.minimizers) == N_MINIMIZERS.get(s.name, 1)
     assert np.min(np.linalg.norm(s.minimizers - s.start, axis=-1)) > 0.5
     assert s.value(s.start) > s.minimum + 1.0
     assert np.linalg.norm(s.grad(s.start)) > 1e-3
@@ -241,146 +221,32 @@ def test_linear_regression_sets_its_attributes_itself():
     assert s.minimum == s.value(s.minimizers[0]) and s.bounds[0].shape == (2,)
 
 
-# --- gradients against finite differences ------------------------------------
+# --- the accuracy of the stored minimizers -----------------------------------
 #
-# The central difference (f(x + h e_j) - f(x - h e_j)) / 2h differs from the
-# derivative by at most h^2 M3 / 6 (M3 bounds |d^3 f / dx_j^3| on the domain)
-# plus the rounding error of the two values divided by 2h. Dividing by the
-# actual step (x + h) - (x - h) removes the rounding of the stencil points.
-#
-# Low-degree polynomials (the first seven surfaces of the registry): the step
-# is h = 1e-6 max(1, |x_j|) and the tolerance 1e-7 (1 + |f|). Rounding is about
-# eps F / h <= 2.2e-10 F, with F the size of f's terms (at most ~15 (1 + |f|)
-# for these polynomials on their domains, e.g. the camel's x1^6 / 6 against its
-# -1.05 x1^4), so <= 3.3e-9 (1 + |f|); truncation, h^2 |f'''| / 6, is
-# <= 1e-8 (1 + |f|) everywhere (largest at Beale's corners, where |f| ~ 1e5).
-# So 1e-7 (1 + |f|) has a margin of 10 (measured on 3000 random points per
-# surface: 80), while a wrong term in a gradient whose size is about |f| fails
-# by far.
-RELATIVE_FD = {
-    "quadratic",
-    "rosenbrock",
-    "beale",
-    "booth",
-    "matyas",
-    "himmelblau",
-    "three_hump_camel",
-}
-
-
-# The others: a fixed step h near its optimum (48 eps F / M3)^(1/3) and the
-# tolerance h^2 M3 / 6 + 16 eps F / h. Each value is computed with an error
-# below 16 eps F, where F bounds the sum of the absolute values of the terms
-# that are added, plus |slope| |argument| for each cosine (the rounding of its
-# argument, amplified); 16 is a generous count of roundings.
-def fd_case(s):
-    """``(h, M3, F)`` for the surfaces not in RELATIVE_FD, derived in the comments."""
-    d = s.dim
-    if s.name == "rastrigin":
-        # f''' = 10 (2 pi)^3 sin(2 pi x_j); per coordinate terms 10 + 26.3 + 10,
-        # and 10 cos(theta) has slope <= 10 at |theta| <= 2 pi 5.12 = 32.2.
-        return 2e-5, 10 * (2 * np.pi) ** 3, (46.3 + 322.0) * d
-    if s.name == "styblinski_tang":
-        # f''' = 12 x_j <= 60; terms (625 + 400 + 25) / 2 per coordinate
-        return 1e-4, 60.0, 525.0 * d
-    if s.name == "ackley":
-        # Away from the cone point (r >= 0.1, see the test): along e_j,
-        # |r'| <= 1, |r''| <= 1/r, |r'''| <= 3/r^2, so the funnel's third
-        # derivative is <= a (b^3 + 3 b^2 / r + 3 b / r^2) <= 1224; with
-        # |m'| <= c, |m''| <= c^2, |m'''| <= c^3 the ripples' is
-        # <= e (c^3 + 3 c^3 + c^3) <= 3372. Terms: a, e, a e^(-b r), e^m,
-        # and e^m cos(theta) has slope <= e at |theta| <= 2 pi 32.768 = 206.
-        return 1e-5, 1224.0 + 3372.0, 2 * (20 + np.e) + np.e * 206
-    if s.name == "six_hump_camel":
-        # f''' = -50.4 x1 + 40 x1^3 <= 1232 on |x1| <= 3, 96 x2 <= 192;
-        # terms 36 + 170.1 + 243 + 6 + 16 + 64 of the expanded sextic
-        return 1e-5, 1232.0, 535.1
-    if s.name == "goldstein_price":
-        # Third derivatives bounded by sum |coefficient| 2^degree of the
-        # expanded octic's third partials (computed with SymPy): 4.53e7.
-        # |p| <= 1 + 25 * 123 and |q| <= 30 + 100 * 478 with all terms taken
-        # positive, and f = p q doubles the relative error: F = 2 |p| |q|.
-        return 4e-5, 4.53e7, 2 * 3076.0 * 47830.0
-    if s.name == "branin":
-        # h' = -2 b x1 + c in [-0.99, 2.89], h'' = -2 b, so
-        # (h^2)''' = 6 h' h'' <= 4.48, plus s (1 - t) = 9.61 from the cosine;
-        # |h| <= 15 + 12.92 + 15.92 + 6 = 49.8, terms h^2 + 9.61 + 10.
-        return 1e-4, 4.48 + 9.61, 49.8**2 + 19.61
-    if s.name == "hartmann6":
-        # Bump i along e_j: |(alpha e^(-z))'''| <= alpha A^(3/2) max_s
-        # e^(-s^2) (8 s^3 + 12 s) = 7.41 alpha A^(3/2) (with s = sqrt(A) |y|);
-        # summed over the bumps, worst column j (321; the constants are
-        # checked against the published ones by test_hartmann6_by_hand).
-        # Terms: alpha_i e^(-z_i).
-        column = s.alpha @ s.A**1.5
-        return 3e-6, 7.41 * column.max(), s.alpha.sum()
-    raise KeyError(s.name)
-
-
-def fd_step_and_tolerance(s, x):
-    """``(h, tol)``: the step ``(d,)`` for each coordinate and the error bound."""
-    if s.name in RELATIVE_FD:
-        return 1e-6 * np.maximum(1.0, np.abs(x)), 1e-7 * (1.0 + abs(s.value(x)))
-    h, m3, f_scale = fd_case(s)
-    return np.full(s.dim, h), h**2 * m3 / 6 + 16 * EPS * f_scale / h
-
-
-@over_cases
-@given(data=st.data())
-def test_grad_matches_central_differences(s, data):
-    x = data.draw(points(s))
-    if s.name == "ackley":
-        # Not differentiable at 0, and its third derivative grows like 1/r^2.
-        assume(np.sqrt(np.mean(x**2)) >= 0.1)
-    h, tol = fd_step_and_tolerance(s, x)
-    x_plus, x_minus = x + np.diag(h), x - np.diag(h)  # (d, d): row j moves x_j
-    fd = (s.value(x_plus) - s.value(x_minus)) / np.diag(x_plus - x_minus)
-    assert np.all(np.abs(s.grad(x) - fd) <= tol), (s.grad(x), fd, tol)
-
-
-# --- minimizers, minimum ------------------------------------------------------
-#
-# Exact minimizers, where every term of f is exactly at its minimum (all the
-# surfaces not listed below), have exactly the minimum value and a zero
-# gradient. For the others, with d coordinates:
+# The kit (minimizers_attain_the_minimum) takes every stated minimizer to be
+# accurate to 1e-8 of the domain's width. Where the minimizers are not exact
+# (the others are: every term of f exactly at its minimum, or, for
+# Himmelblau's irrational ones, rounded once to double), Newton's method
+# checks the accuracy each one claims:
 #   delta: bound on each coordinate's error in the stored minimizers;
-#   half: half a unit in the last printed digit of the published minimum;
-#   rf, rg: rounding bounds for the value and each gradient component near the
-#       minimizer (16 eps times the sum of the absolute values of the terms).
+#   rg: rounding bound for each gradient component near the minimizer
+#       (16 eps times the sum of the absolute values of its terms).
 INEXACT = {
     # Gavana's digits come from a numerical search: 40-digit Newton gives
     # (0.0898420131003181, -0.7126564030207396), errors 5.8e-10 and 2.5e-10.
-    # Minimum printed to 15 decimals; terms below 4 (value) and 12 (gradient).
-    "six_hump_camel": lambda d: dict(
-        delta=1e-9, half=5e-16, rf=16 * EPS * 4, rg=16 * EPS * 12
-    ),
+    # Gradient terms below 12.
+    "six_hump_camel": dict(delta=1e-9, rg=16 * EPS * 12),
     # DiceKriging's / Gavana's 8 decimals, accurate to one unit of the last
-    # (0.20168952 for 0.2016895110...). Minimum printed to 14 decimals; terms
-    # alpha_i e^(-z_i) <= 8.4 in total, 2 alpha_i A_ij |y_ij| <= 200.
-    "hartmann6": lambda d: dict(
-        delta=1e-8, half=5e-15, rf=16 * EPS * 8.4, rg=16 * EPS * 200
-    ),
-    # The root of 4 x^3 - 32 x + 5, rounded once to double. Minimum
-    # -39.16616570377142 per coordinate (14 decimals); terms per coordinate
-    # 0.5 (71 + 135 + 15) in the value, 0.5 (98 + 93 + 5) in the gradient.
-    "styblinski_tang": lambda d: dict(
-        delta=3 * EPS, half=5e-15 * d, rf=16 * EPS * 110 * d, rg=16 * EPS * 98
-    ),
-    # pi, 3 pi, 12.275, ... rounded to double (|x| <= 12.3); the minimum
-    # 5 / (4 pi) rounded; terms 10 + 9.6 + h^2 in the value, and
-    # 2 |h'| (2.5 + 11.5 + 15 + 6) + 9.6 <= 184 in the gradient.
-    "branin": lambda d: dict(
-        delta=16 * EPS, half=EPS, rf=16 * EPS * 20, rg=16 * EPS * 184
-    ),
+    # (0.20168952 for 0.2016895110...); gradient terms 2 alpha_i A_ij |y_ij|
+    # <= 200.
+    "hartmann6": dict(delta=1e-8, rg=16 * EPS * 200),
+    # The root of 4 x^3 - 32 x + 5, rounded once to double; gradient terms
+    # per coordinate 0.5 (98 + 93 + 5).
+    "styblinski_tang": dict(delta=3 * EPS, rg=16 * EPS * 98),
+    # pi, 3 pi, 12.275, ... rounded to double (|x| <= 12.3); gradient terms
+    # 2 |h'| (2.5 + 11.5 + 15 + 6) + 9.6 <= 184.
+    "branin": dict(delta=16 * EPS, rg=16 * EPS * 184),
 }
-
-# Himmelblau's three irrational minimizers are rounded to double (error
-# <= 4.4e-16 per coordinate), so each residual u is at most about
-# |grad u| * 4.4e-16 + rounding 11 eps ~ 1e-14: f = u1^2 + u2^2 <= 1e-27, and
-# each gradient component, 2 (u1 du1/dx_j + u2 du2/dx_j) with
-# |du/dx_j| <= 2 |x_j| + 1 <= 8.6, is <= 2 (8.6e-14 + 8.6e-14) = 3.4e-13 < 5e-13
-# (so |grad f| <= 7.1e-13).
-AT_MINIMUM_TOL = {"himmelblau": (1e-26, 5e-13)}
 
 
 def hessian(s, x, h=1e-6):
@@ -390,36 +256,13 @@ def hessian(s, x, h=1e-6):
     return (columns + columns.T) / 2
 
 
-def at_minimizers_tolerance(s):
-    """``(tol_f, tol_g)``, each ``(k,)``: value and gradient component bounds."""
-    k = len(s.minimizers)
-    if s.name not in INEXACT:
-        tol_f, tol_g = AT_MINIMUM_TOL.get(s.name, (0.0, 0.0))
-        return np.full(k, tol_f), np.full(k, tol_g)
-    c = INEXACT[s.name](s.dim)
-    norm_h = np.array([np.linalg.norm(hessian(s, x), 2) for x in s.minimizers])
-    # f(x* + delta) - f(x*) <= |H| |delta|^2 / 2, with |delta|^2 <= d delta^2;
-    # grad(x* + delta) = H delta + O(|delta|^2): factor 2 for the O().
-    tol_f = c["half"] + c["rf"] + norm_h * s.dim * c["delta"] ** 2 / 2
-    tol_g = 2 * norm_h * np.sqrt(s.dim) * c["delta"] + c["rg"]
-    return tol_f, tol_g
-
-
-@over_cases
-def test_minimizers_attain_the_minimum_with_zero_gradient(s):
-    f, g = s.value(s.minimizers), s.grad(s.minimizers)  # (k,), (k, d)
-    tol_f, tol_g = at_minimizers_tolerance(s)
-    assert np.all(np.abs(f - s.minimum) <= tol_f), (f - s.minimum, tol_f)
-    assert np.all(np.abs(g) <= tol_g[:, None]), (g, tol_g)
-
-
 @pytest.mark.parametrize(
     "s", [s for s in CASES.values() if s.name in INEXACT], ids=lambda s: repr(s)
 )
 def test_stored_minimizers_are_as_accurate_as_claimed(s):
     # Newton's method on the gradient converges to the exact stationary point,
     # up to its own limit: gradient rounding over the smallest curvature.
-    c = INEXACT[s.name](s.dim)
+    c = INEXACT[s.name]
     for x_star in s.minimizers:
         x = x_star.copy()
         for _ in range(6):
@@ -428,60 +271,23 @@ def test_stored_minimizers_are_as_accurate_as_claimed(s):
         assert np.all(np.abs(x - x_star) <= c["delta"] + limit), x - x_star
 
 
-@over_cases
-@given(data=st.data())
-def test_no_point_of_the_domain_is_below_the_minimum(s, data):
-    x = data.draw(points(s, (8,)))
-    # Rounding near the minimum is below 1e-12 for all of them (values there
-    # are sums of terms below 1e3).
-    assert np.all(s.value(x) >= s.minimum - 1e-12)
+@pytest.mark.parametrize(
+    "s",
+    [s for s in CASES.values() if s.name not in {*INEXACT, "himmelblau"}],
+    ids=lambda s: repr(s),
+)
+def test_exact_minimizers_give_the_minimum_exactly(s):
+    # Every term of f is exactly at its minimum there, so no rounding at all
+    # (the kit allows K eps F, for any surface); Himmelblau's irrational
+    # minimizers are rounded to double.
+    assert np.all(s.value(s.minimizers) == s.minimum)
+    assert np.all(s.grad(s.minimizers) == 0.0)
 
 
-# --- batches, purity, errors --------------------------------------------------
-#
-# Elementwise formulas give bitwise equal results in a batch, and so do the
-# sums of Quadratic and Rosenbrock. Other sums of d <= 6 terms over the last
-# axis (Rastrigin, Styblinski-Tang and Ackley values, Ackley's means,
-# Hartmann6's sums and einsum) may be added in another order in a batch than
-# for one point (NumPy does not promise one order): the result then moves by
-# at most (d - 1) eps S, S the sum of the absolute values of the terms, and
-# Ackley's and Hartmann6's exponentials pass on at most as much again. So
-# 8 eps S, with S: Rastrigin 46.3 d + 10 d, Styblinski-Tang 525 d, Ackley
-# 2 (a + e) and a b + c e < 22, Hartmann6 8.4 and 200 (see above).
-def batch_scale(s):
-    """``S`` for the value and for the gradient; 0 where a batch is exact."""
-    return {
-        "rastrigin": (56.3 * s.dim, 0.0),
-        "styblinski_tang": (525.0 * s.dim, 0.0),
-        "ackley": (2 * (20 + np.e), 22.0),
-        "hartmann6": (8.4, 200.0),
-    }.get(s.name, (0.0, 0.0))
-
-
-@over_cases
-@given(data=st.data())
-def test_batched_equals_point_by_point(s, data):
-    shape = data.draw(batch_shapes)
-    x = data.draw(points(s, shape))  # (*shape, d)
-    f, g = s.value(x), s.grad(x)
-    assert f.shape == shape and g.shape == (*shape, s.dim)
-    assert f.dtype == np.float64 and g.dtype == np.float64
-    f_scale, g_scale = batch_scale(s)
-    for i in np.ndindex(shape):
-        assert abs(f[i] - s.value(x[i])) <= 8 * EPS * f_scale
-        assert np.all(np.abs(g[i] - s.grad(x[i])) <= 8 * EPS * g_scale)
-
-
-@over_cases
-@given(data=st.data())
-def test_value_and_grad_equals_value_grad_and_call(s, data):
-    x = data.draw(points(s, data.draw(batch_shapes)))
-    before = x.copy()
-    f, g = s.value_and_grad(x)
-    assert np.array_equal(f, s.value(x)) and np.array_equal(g, s.grad(x))
-    f2, g2 = s(x)
-    assert np.array_equal(f2, f) and np.array_equal(g2, g)
-    assert np.array_equal(x, before)  # inputs are never modified
+# --- inputs and errors ----------------------------------------------------------
+# (batches, purity and the ValueError for a wrong last axis: the kit's
+# batch_equals_point_by_point, inputs_are_not_modified and
+# shapes_follow_the_batch_contract; here, lists and the error's message)
 
 
 @over_cases
