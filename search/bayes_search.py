@@ -32,7 +32,9 @@ with the GP as the model); this costs a second GP fit per proposal.
 ``True`` always takes the log, ``False`` never.
 The log is ``log(y)`` when all ``y > 0`` and ``log(y - min(y) + c)``,
 ``c = median(y) - min(y)``, otherwise: the shift keeps the best point from
-becoming an outlier at ``log(0)``. The GP standardizes whatever it is given.
+becoming an outlier at ``log(0)``. When half the results tie at the minimum,
+that ``c`` is 0; then ``c = max(y) - min(y)``, or 1 if all are equal (any
+``c`` models equal values alike). The GP standardizes whatever it is given.
 
 Failed (``nan``) and diverged (``inf``) results are left out of the model
 (an infinite value would wreck the standardization) but stay in ``seen``, so
@@ -86,7 +88,6 @@ if TYPE_CHECKING:
 # SciPy is imported inside the functions that use it (it takes 0.3 to 0.7 s):
 # `import search` and `hpo --help` stay fast until a model is fitted.
 
-TINY = np.finfo(float).tiny
 # Perturbed copies of the best results among the candidates: N_LOCAL around
 # each of the N_TOP best, Gaussian with these standard deviations in turn.
 # They refine an incumbent more finely than the Sobol points' spacing.
@@ -318,8 +319,14 @@ class BayesSearch(Strategy):
         kind = self._kind if kind is None else kind
         if kind == "identity":
             return y, 0.0
-        shift = 0.0 if y.min() > 0 else y.min() - max(np.median(y) - y.min(), TINY)
-        return np.log(y - shift), -np.log(y - shift).sum()
+        if y.min() > 0:
+            t = np.log(y)
+        else:
+            low = y.min()
+            c = np.median(y) - low
+            c = c if c > 0 else (y.max() - low) or 1.0  # ties at the minimum
+            t = np.log(y - low + c)
+        return t, -t.sum()
 
     def _fit(self) -> float:
         """Fit the GP to the results, then condition it on the pending points (constant liar).

@@ -1,4 +1,9 @@
-"""RandomSearch (seeded, no repeats, finite spaces exhausted exactly) and the Strategy base."""
+"""RandomSearch (no repeats, finite spaces exhausted exactly) and the Strategy base.
+
+Seeding (same seed, same proposals; different seeds differ) and proposals in
+the space are checked by search.testing.check_strategy
+(tests/test_search_testing.py).
+"""
 
 from __future__ import annotations
 
@@ -10,36 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from search.random_search import RandomSearch
-from search.space import Categorical, Integer, Real, param_key, to_unit
+from search.space import Categorical, Integer, Real, param_key
 from search.strategy import Strategy
-from tests.test_search_space import raises, reals, size, small_spaces, spaces
+from tests.test_search_space import raises, size, small_spaces
 
 seeds = st.integers(0, 2**32)
 batches = st.lists(st.integers(1, 6), min_size=1, max_size=6)
-
-
-@given(spaces, seeds, batches)
-def test_same_seed_same_proposals(space, seed, sizes):
-    a, b = RandomSearch(space, seed=seed), RandomSearch(space, seed=seed)
-    for n in sizes:
-        batch = a.ask(n)
-        assert batch == b.ask(n)
-        for params in batch:
-            to_unit(space, params)  # a valid point of the space
-
-
-@given(
-    st.dictionaries(st.text("xyz", min_size=1), reals(), min_size=1, max_size=3),
-    seeds,
-    seeds,
-)
-def test_different_seeds_differ(space, s1, s2):
-    # Continuous dimensions: equal first draws from two different seeds would
-    # need the same float64 twice, probability ~2**-52 per coordinate.
-    if s1 != s2:
-        assert RandomSearch(space, seed=s1).ask(3) != RandomSearch(space, seed=s2).ask(
-            3
-        )
 
 
 @given(small_spaces, seeds, batches)
