@@ -172,6 +172,23 @@ class Optimizer:
         """Broadcast shape of the array-valued hyperparameters (``()`` if all scalar)."""
         return self._batch
 
+    def columns(self) -> dict[str, Hyper]:
+        """The numeric hyperparameters ready to broadcast against ``(*batch, d)``.
+
+        A float stays a float; an array over the batch gets a trailing axis,
+        ``v[..., None]``. What a ``step`` multiplies its arrays by, so that a
+        batch of configurations runs in one call.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from optim import SGD
+        >>> c = SGD(lr=np.array([0.1, 0.2])).columns()
+        >>> c["lr"].shape, c["momentum"]
+        ((2, 1), 0.0)
+        """
+        return dict(self._columns)
+
     def hyperparameters(self) -> dict[str, Hyper | bool]:
         """The fields as a dict (arrays as read-only float64 copies of those given)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

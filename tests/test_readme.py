@@ -26,3 +26,13 @@ def test_readme_tour_runs_and_its_comments_hold():
     assert abs(float(lines[5].split()[0]) - 1437) < 5  # "test: ~1437"
     assert abs(closed["test"] - 1419) < 1  # "vs ~1419"
     assert lines[6].startswith("400 ") and float(lines[6].split()[1]) < closed["val"]
+    # the property kits' examples: each prints the property that fails
+    assert lines[7].startswith(
+        "MyAdam fails the property adam_first_step_moves_each_coordinate_by_lr: "
+    )
+    assert any(
+        line.startswith(
+            "Sphere(dim=2) fails the property gradient_matches_central_differences: "
+        )
+        for line in lines[8:]
+    )
