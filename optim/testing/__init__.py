@@ -18,6 +18,10 @@ listed in :data:`PROPERTIES`; the Hypothesis strategies they draw from are in
 against another implementation). Hypothesis is imported with this package
 (the ``test`` extra installs it); nothing else in ``optim`` imports it.
 
+The kit keeps no example database (nothing is written for it), but
+Hypothesis itself caches constants in ``.hypothesis/`` under the working
+directory; set ``HYPOTHESIS_STORAGE_DIRECTORY`` to put it elsewhere.
+
 Examples
 --------
 >>> from optim import Adam
