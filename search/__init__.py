@@ -7,6 +7,9 @@ only propose (``ask``) and learn (``tell``): :class:`GridSearch`,
 expected improvement). :class:`TrainedLoss` is the black box: it trains an
 optimizer with the proposed hyperparameters and returns the validation loss.
 :func:`run` is the only evaluation loop (batched, parallel, durable).
+A strategy of your own is checked with the property kit,
+:func:`search.testing.check_strategy` (it imports Hypothesis, so it is not
+imported here).
 """
 
 from search.bayes_search import BayesSearch

@@ -8,7 +8,9 @@ Modules: one per analytic surface (``rosenbrock.py``, ...) on ``_base.py``
 (the interface) and ``registry.py``; ``linear_regression.py`` with its closed
 forms in ``least_squares.py``; ``datasets.py`` (synthetic data, splits, the
 diabetes data, whose files are in the folder ``data/``); ``_checks.py``, the
-argument checks every constructor uses.
+argument checks every constructor uses; ``testing/``, the property kit:
+:func:`surfaces.testing.check_surface` checks a surface of your own as the
+project checks its own (it imports Hypothesis, so it is not imported here).
 """
 
 from surfaces._base import Surface

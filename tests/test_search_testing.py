@@ -251,7 +251,7 @@ def test_wrong_strategies_are_rejected_by_the_property_that_catches_them(
     with pytest.raises(AssertionError) as caught:
         check_strategy(cls, max_examples=examples(share=4))
     message = str(caught.value)
-    assert message.startswith(f"{prop} failed for {cls.__name__}: "), message
+    assert message.startswith(f"{cls.__name__} fails the property {prop}: "), message
     assert detail in message, message
     assert "counterexample: space={" in message, message
 
@@ -294,10 +294,12 @@ def test_only_the_kit_imports_hypothesis_and_nothing_imports_the_kit():
         cwd=ROOT,
     )
     assert imported.stdout.strip() == "False"
+    kit = ROOT / "search" / "testing"  # its modules import one another
     library = [
         path
         for pkg in ("optim", "surfaces", "search")
         for path in (ROOT / pkg).rglob("*.py")
+        if not path.is_relative_to(kit)
     ]
     assert not [path for path in library if imports_the_kit(path)]
     assert imports_the_kit(Path(__file__))  # the check can see an import

@@ -4,7 +4,8 @@ Values and gradients computed by hand (here, not by the module) at simple
 points; the published digits of the minimizers and minima; Quadratic's
 spectrum against ``np.linalg.eigvalsh``. Exact arithmetic is compared
 exactly; elsewhere with a tolerance of a few eps times the size of the terms.
-The properties that every surface shares are in ``test_surfaces.py``.
+The properties that every surface shares are the kit ``surfaces.testing``,
+run on every shipped surface by ``tests/test_surfaces_testing.py``.
 """
 
 import math
