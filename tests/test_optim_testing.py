@@ -26,12 +26,17 @@ from optim.testing.strategies import hyperparameters, interval
 
 GENERIC = {
     "init_is_a_zero_state",
+    "state_counts_the_steps",
+    "update_in_place_equals_step",
     "step_is_pure",
     "lr_zero_never_moves",
     "batch_equals_stacked_single_runs",
     "maximize_is_minimizing_the_negative",
 }
-ADAPTIVE = {"eps_zero_ignores_a_power_of_two_gradient_scale"}
+ADAPTIVE = {
+    "eps_zero_ignores_a_power_of_two_gradient_scale",
+    "eps_zero_takes_no_step_where_the_gradient_is_zero",
+}
 ADAM = {
     "adam_first_step_moves_each_coordinate_by_lr",
     "adam_follows_bias_corrected_moments",
@@ -45,6 +50,7 @@ EXPECTED = {
         "momentum_zero_is_gradient_descent",
         "momentum_is_a_three_term_recurrence",
         "nesterov_looks_ahead",
+        "nesterov_needs_momentum_and_no_dampening",
         "gradient_descent_at_one_over_L_contracts",
         "heavy_ball_reaches_the_optimal_rate",
         "weight_decay_reaches_the_ridge_solution",

@@ -14,8 +14,9 @@ weight decay is the one the class declares in ``DECOUPLED_WEIGHT_DECAY``.
 Each property is also a function of its own (``lr_zero_never_moves(MyAdam)``),
 listed in :data:`PROPERTIES`; the Hypothesis strategies they draw from are in
 :mod:`optim.testing.strategies`. Modules: ``generic`` (every optimizer),
-``momentum`` (SGD), ``adaptive`` (RMSProp, Adam), ``reference`` (step by step
-against another implementation). Hypothesis is imported with this package
+``momentum`` (SGD), ``adaptive`` (RMSProp, Adam), ``state`` (its start, its
+count, the in-place update), ``reference`` (step by step against another
+implementation). Hypothesis is imported with this package
 (the ``test`` extra installs it); nothing else in ``optim`` imports it.
 
 The kit keeps no example database (nothing is written for it), but
@@ -46,7 +47,7 @@ from optim.testing.adaptive import (
 from optim.testing.generic import (
     batch_equals_stacked_single_runs,
     eps_zero_ignores_a_power_of_two_gradient_scale,
-    init_is_a_zero_state,
+    eps_zero_takes_no_step_where_the_gradient_is_zero,
     lr_zero_never_moves,
     maximize_is_minimizing_the_negative,
     step_is_pure,
@@ -59,9 +60,15 @@ from optim.testing.momentum import (
     momentum_is_a_three_term_recurrence,
     momentum_zero_is_gradient_descent,
     nesterov_looks_ahead,
+    nesterov_needs_momentum_and_no_dampening,
     weight_decay_reaches_the_ridge_solution,
 )
 from optim.testing.reference import matches_reference
+from optim.testing.state import (
+    init_is_a_zero_state,
+    state_counts_the_steps,
+    update_in_place_equals_step,
+)
 
 if TYPE_CHECKING:
     from optim._base import Optimizer
@@ -70,6 +77,7 @@ if TYPE_CHECKING:
 # general first, so that a broken class fails on the simplest statement.
 PROPERTIES: tuple[Property, ...] = (
     init_is_a_zero_state,
+    state_counts_the_steps,
     step_is_pure,
     lr_zero_never_moves,
     batch_equals_stacked_single_runs,
@@ -77,6 +85,9 @@ PROPERTIES: tuple[Property, ...] = (
     weight_decay_adds_the_ridge_gradient,
     weight_decay_shrinks_x_before_the_step,
     eps_zero_ignores_a_power_of_two_gradient_scale,
+    eps_zero_takes_no_step_where_the_gradient_is_zero,
+    update_in_place_equals_step,
+    nesterov_needs_momentum_and_no_dampening,
     momentum_zero_is_gradient_descent,
     momentum_is_a_three_term_recurrence,
     nesterov_looks_ahead,

@@ -147,9 +147,18 @@ def same(actual: Any, expected: Any, what: str, **context: Any) -> None:
 
 
 def close(
-    actual: Any, expected: Any, what: str, *, rtol: float = 1e-12, **context: Any
+    actual: Any,
+    expected: Any,
+    what: str,
+    *,
+    rtol: float = 1e-12,
+    scale: float = 0.0,
+    **context: Any,
 ) -> None:
-    """Assert equality to rounding: ``|a - e| <= rtol * (|e| + max |e|)``.
+    """Assert equality to rounding: ``|a - e| <= rtol * (|e| + max(max |e|, scale))``.
+
+    ``scale`` is the size of what was rounded on the way (``|x|`` when
+    ``x - step`` is compared), if more than the expected values show.
 
     Entries where ``expected`` is not finite are not compared (a ``0 / 0``
     or ``g / 0`` that the property leaves undefined); the shapes must agree.
@@ -160,7 +169,7 @@ def close(
             f"{what}: shape {a.shape}, expected {e.shape}; with {describe(**context)}"
         )
     defined = np.isfinite(e)
-    scale = np.max(np.abs(e[defined]), initial=0.0)
+    scale = np.max(np.abs(e[defined]), initial=scale)
     err = np.abs(a - e)[defined]
     if not np.all(err <= rtol * (np.abs(e[defined]) + scale)):  # NaN in a fails too
         raise AssertionError(

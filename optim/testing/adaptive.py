@@ -132,7 +132,9 @@ def adam_first_step_moves_each_coordinate_by_lr(
     g = gradients[0]
     xs = path(make(cls, kw), x0, gradients)
     expected = x0 - kw["lr"] * g / (np.abs(g) + kw["eps"])
-    close(xs[1], expected, "x after the first step", hyperparameters=kw, g=g, x=x0)
+    size = np.max(np.abs(x0)) + kw["lr"]  # x - step rounds at this scale
+    what = "x after the first step"
+    close(xs[1], expected, what, scale=size, hyperparameters=kw, g=g, x=x0)
 
 
 @prop("lr", "b1", "b2", "eps", "amsgrad")

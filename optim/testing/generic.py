@@ -1,8 +1,9 @@
 """Properties every optimizer has, or every optimizer with a given hyperparameter.
 
-Purity, a zero initial state, batches equal to stacked single runs, ``lr = 0``
-standing still, ``maximize`` as minimizing ``-f``, the two forms of weight
-decay, and the scale invariance of adaptive methods at ``eps = 0``.
+Purity, batches equal to stacked single runs, ``lr = 0`` standing still,
+``maximize`` as minimizing ``-f``, the two forms of weight decay, and, at
+``eps = 0``, the scale invariance of adaptive methods and no step where the
+gradient is zero.
 """
 
 from __future__ import annotations
@@ -48,25 +49,6 @@ def step_is_pure(cls: type[Optimizer], data: DataObject) -> None:
         for a, b in zip(_arrays(again[1]), _arrays(state1), strict=True):
             same(a, b, "the state from a second call of step", optimizer=opt, x=x)
         x, state = x1, state1
-
-
-@prop()
-def init_is_a_zero_state(cls: type[Optimizer], data: DataObject) -> None:
-    """``init(x)`` holds zeros of ``x``'s shape, in arrays of its own, and a count of 0.
-
-    Catches: buffers started at one (TensorFlow's RMSProp starts its mean
-    square at 1, torch at 0) or at ``x``, a buffer that is ``x`` itself, and
-    buffers of the wrong shape.
-    """
-    opt = data.draw(optimizers(cls), label="optimizer")
-    x0, _ = problem(data)
-    for entry in opt.init(x0):
-        if isinstance(entry, np.ndarray):
-            same(entry, np.zeros_like(x0), "a state array from init", x=x0)
-            if np.shares_memory(entry, x0):
-                raise AssertionError(f"a state array from init is x itself: x={x0!r}")
-        else:
-            same(entry, 0, "a count in the state from init", x=x0)
 
 
 @prop()
@@ -209,4 +191,38 @@ def eps_zero_ignores_a_power_of_two_gradient_scale(
         path(opt, x0, gradients),
         f"the iterates with gradients * 2**{s}",
         optimizer=opt,
+    )
+
+
+@prop("eps")
+def eps_zero_takes_no_step_where_the_gradient_is_zero(
+    cls: type[Optimizer], data: DataObject
+) -> None:
+    """With ``eps = 0``, a coordinate whose gradient has always been 0 does not move.
+
+    Its step is ``0 / 0`` as written; the limit as ``eps -> 0+`` is 0 (for
+    any ``eps > 0`` the step is exactly 0), which is what this project
+    computes (torch computes NaN, and the run would be marked diverged).
+    Catches: a guard against ``0 / 0`` that is missing, inverted, or put
+    where the gradient is not zero.
+    """
+    zero = {"eps": 0.0} | (
+        {"weight_decay": 0.0} if "weight_decay" in fields(cls) else {}
+    )
+    opt = data.draw(optimizers(cls, **zero), label="optimizer")
+    x0, gradients = problem(data)
+    still = np.array(
+        data.draw(
+            st.lists(st.booleans(), min_size=x0.shape[-1], max_size=x0.shape[-1]),
+            label="never a gradient",
+        )
+    )
+    gradients = np.where(still, 0.0, gradients)
+    xs = path(opt, x0, gradients)
+    same(
+        xs[:, ..., still],
+        np.broadcast_to(x0[..., still], xs[:, ..., still].shape),
+        "coordinates with zero gradients",
+        optimizer=opt,
+        gradients=gradients,
     )

@@ -13,6 +13,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+from hypothesis import strategies as st
 
 from optim.testing._property import close, prop
 from optim.testing._steps import follow, path
@@ -175,3 +176,29 @@ def weight_decay_reaches_the_ridge_solution(
     xs = follow(opt, np.zeros_like(q.c), lambda t, x: q.grad(x), steps)
     ridge = np.linalg.solve(q.H + w * np.eye(len(q.c)), q.H @ q.c)
     close(xs[-1], ridge, "the limit under weight decay", rtol=1e-8, w=w, H=q.H, c=q.c)
+
+
+@prop(*SGD_FIELDS, "nesterov")
+def nesterov_needs_momentum_and_no_dampening(
+    cls: type[Optimizer], data: DataObject
+) -> None:
+    """``nesterov=True`` is refused with ``momentum = 0`` or ``dampening > 0``, as torch refuses it.
+
+    The look-ahead needs a buffer, and torch's form of it assumes an
+    undamped one. Catches: a missing or loosened check (Nesterov at
+    ``momentum = 0`` is then plain gradient descent under another name).
+    """
+    kw = data.draw(hyperparameters(cls, nesterov=True), label="hyperparameters")
+    bad = {"momentum": 0.0} if data.draw(st.booleans(), label="momentum 0") else {}
+    bad = bad or {"dampening": data.draw(floats(1e-3, 1.0), label="dampening")}
+    try:
+        cls(**(kw | bad))
+    except ValueError:
+        pass
+    else:
+        raise AssertionError(f"nesterov accepted with {bad}: {kw | bad}")
+    good = {
+        "momentum": data.draw(floats(0.05, 0.95), label="momentum"),
+        "dampening": 0.0,
+    }
+    cls(**(kw | good))  # and built with momentum > 0, no dampening

@@ -57,6 +57,23 @@ def arrays(shape: tuple[int, ...], limit: float = LIMIT) -> SearchStrategy[Array
     return hnp.arrays(np.float64, shape, elements=floats(-limit, limit))
 
 
+def values(allowed: Range) -> SearchStrategy[float]:
+    """A value of a field: one of its ends one time in five, else anywhere in it.
+
+    The ends are where the lines that skip work live (``momentum = 0``
+    takes no buffer, ``eps = 0`` runs the guard against ``0 / 0``,
+    ``dampening = 1``); Hypothesis alone seldom draws them exactly.
+    """
+    low, high = interval(allowed)
+    ends = [low] if allowed.high_open else [low, high]
+    # A decay rate in [0, 1) below 1e-3 is drawn as 0: 1 - b rounds away
+    # 1e-16 of it, a relative error of 1e-16 / b in b, which the steps can
+    # magnify past any tolerance (a moment divided by eps alone).
+    floor = 1e-3 if allowed.high_open and high < 1 <= allowed.high else 0.0
+    pick = st.tuples(st.integers(0, 4), st.sampled_from(ends), floats(low, high))
+    return pick.map(lambda p: p[1] if p[0] == 0 or abs(p[2]) < floor else p[2])
+
+
 @st.composite
 def hyperparameters(
     draw: DrawFn,
@@ -67,15 +84,17 @@ def hyperparameters(
 ) -> dict[str, Any]:
     """Keyword arguments of ``cls``: every field drawn, except those in ``fixed``.
 
-    A numeric field is a float in its :func:`interval` or, if ``batch`` is
-    not ``()``, possibly an array of shape ``batch``; a switch is a bool.
+    A numeric field is a float from :func:`values` or, if ``batch`` is not
+    ``()``, possibly an array of shape ``batch`` of them; a switch is a
+    bool. ``lr`` is drawn without the weight on its ends: at ``lr = 0``
+    every step is trivially right (it has a property of its own).
     """
     kwargs: dict[str, Any] = {}
     for name, allowed in cls.numeric_fields().items():
-        low, high = interval(allowed)
+        one = floats(*interval(allowed)) if name == "lr" else values(allowed)
         as_array = batch != () and draw(st.booleans())
-        values = hnp.arrays(np.float64, batch, elements=floats(low, high))
-        kwargs[name] = draw(values if as_array else floats(low, high))
+        many = hnp.arrays(np.float64, batch, elements=one)
+        kwargs[name] = draw(many if as_array else one)
     for name in cls.switches():
         kwargs[name] = draw(st.booleans())
     return kwargs | fixed
