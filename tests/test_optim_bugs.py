@@ -117,7 +117,8 @@ def rmsprop(opt, x, g, state, *, square=None, root=None):
     """RMSProp's step, with the mean square and the denominator replaceable.
 
     ``square(v, g, alpha)`` gives the new mean square, ``root(v, ga, eps)``
-    the denominator; by default torch's (without its ``0 / 0`` guard).
+    the denominator; by default torch's, with this project's guard against
+    ``0 / 0`` (a zero gradient takes no step).
     """
     alpha, eps, mu = col(opt.alpha), col(opt.eps), col(opt.momentum)
     t, v, ga, b = state
@@ -127,7 +128,7 @@ def rmsprop(opt, x, g, state, *, square=None, root=None):
         ga = ga + (1 - alpha) * (g - ga)
     centered = opt.centered
     default = lambda v, ga, e: np.sqrt(v - ga * ga if centered else v) + e  # noqa: E731
-    avg = (root or default)(v, ga, eps)
+    avg = np.where(g == 0, 1.0, (root or default)(v, ga, eps))
     b = mu * b + g / avg
     return x - col(opt.lr) * b, RMSPropState(t + 1, v, ga, b)
 
@@ -277,6 +278,7 @@ CORPUS = {
         "weight_decay_reaches_the_ridge_solution",
     },
     SGDBufferRestarts: {
+        "state_counts_the_steps",  # the count restarts with the buffer
         "momentum_is_a_three_term_recurrence",
         "heavy_ball_reaches_the_optimal_rate",
     },
