@@ -256,12 +256,12 @@ class Optimizer:
         for start in range(0, d, width):
             cols = slice(start, start + width)
             block = [a[..., cols] if isinstance(a, np.ndarray) else a for a in state]
-            x_new, new = self.step(x[..., cols], g[..., cols], type(state)(*block))
+            x_new, new = self.step(x[..., cols], g[..., cols], remake(state, block))
             # the state first: a field may be g's block, and g may be x itself
             _write(state, block, new, cols)
             x[..., cols] = x_new
         fields = zip(state, new, strict=True)
-        return type(state)(*(a if isinstance(a, np.ndarray) else b for a, b in fields))
+        return remake(state, [a if isinstance(a, np.ndarray) else b for a, b in fields])
 
     def _key(self) -> Hashable:
         """The class and every field's value, hashable: what ``==`` compares."""
@@ -275,6 +275,13 @@ class Optimizer:
 
     def __hash__(self) -> int:
         return hash(self._key())
+
+
+def remake(state: tuple[Any, ...], items: list[Any]) -> tuple[Any, ...]:
+    """A state of ``state``'s type holding ``items``: a NamedTuple or a plain tuple."""
+    if hasattr(type(state), "_fields"):  # a NamedTuple takes its fields one by one
+        return type(state)(*items)
+    return type(state)(items)
 
 
 def _write(

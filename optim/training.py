@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import numpy as np
 
-from optim._base import Optimizer
+from optim._base import Optimizer, remake
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -220,7 +220,7 @@ def _own(state: tuple[Any, ...]) -> tuple[Any, ...]:
     for a in state:
         if isinstance(a, np.ndarray) and id(a) not in copies:
             copies[id(a)] = a.copy()
-    return type(state)(*(copies.get(id(a), a) for a in state))
+    return remake(state, [copies.get(id(a), a) for a in state])
 
 
 def _update(

@@ -247,3 +247,24 @@ def test_minimize_steps_in_copies_of_the_state_init_returns(monkeypatch):
     second = minimize(diverging_quadratic, x0, opt, 10)
     assert_same(first.path, second.path)
     assert_same(x0, np.ones(4))
+
+
+def test_update_takes_a_state_that_is_a_plain_tuple():
+    # A user's optimizer may keep its state in a plain tuple, not a NamedTuple:
+    # update (minimize in place, from 16,000 entries) rebuilds it all the same.
+    class PlainSGD(SGD):
+        def init(self, x):
+            return tuple(super().init(x))
+
+        def step(self, x, g, state):
+            x, new = super().step(x, g, optim.SGDState(*state))
+            return x, tuple(new)
+
+    opt = PlainSGD(lr=0.1, momentum=0.9)
+    x0 = np.random.default_rng(0).normal(size=(2, 12_000))
+    x, state = x0.copy(), opt.init(x0)
+    expected, plain = opt.step(x0, x0, opt.init(x0))
+    state = opt.update(x, x.copy(), state)
+    assert type(state) is tuple and state[0] == 1
+    np.testing.assert_array_equal(x, expected)
+    np.testing.assert_array_equal(state[1], plain[1])

@@ -85,7 +85,6 @@ PROPERTIES: tuple[Property, ...] = (
     weight_decay_adds_the_ridge_gradient,
     weight_decay_shrinks_x_before_the_step,
     eps_zero_ignores_a_power_of_two_gradient_scale,
-    eps_zero_takes_no_step_where_the_gradient_is_zero,
     update_in_place_equals_step,
     nesterov_needs_momentum_and_no_dampening,
     momentum_zero_is_gradient_descent,
@@ -98,6 +97,9 @@ PROPERTIES: tuple[Property, ...] = (
     adam_first_step_moves_each_coordinate_by_lr,
     adam_follows_bias_corrected_moments,
     amsgrad_denominator_never_decreases,
+    # last: this project's convention for 0 / 0 (torch computes NaN), so a
+    # port of torch's rule meets the properties of the rule itself first
+    eps_zero_takes_no_step_where_the_gradient_is_zero,
 )
 
 

@@ -46,7 +46,7 @@ def floats(low: float, high: float) -> SearchStrategy[float]:
 
 def interval(allowed: Range) -> tuple[float, float]:
     """Where a field is drawn: its declared range, with the ends made finite."""
-    low, high, high_open = allowed
+    low, high, high_open = float(allowed.low), float(allowed.high), allowed.high_open
     if math.isinf(high):
         return low, low + SPAN
     return low, high - MARGIN * (high - low) if high_open else high
