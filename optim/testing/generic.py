@@ -166,6 +166,13 @@ def weight_decay_shrinks_x_before_the_step(
     )
 
 
+def _eps_zero(cls: type[Optimizer]) -> dict[str, float]:
+    """``eps = 0``, and no weight decay (its ``w x`` term neither scales nor vanishes)."""
+    return {"eps": 0.0} | (
+        {"weight_decay": 0.0} if "weight_decay" in fields(cls) else {}
+    )
+
+
 @prop("eps")
 def eps_zero_ignores_a_power_of_two_gradient_scale(
     cls: type[Optimizer], data: DataObject
@@ -179,10 +186,7 @@ def eps_zero_ignores_a_power_of_two_gradient_scale(
     or ``g`` instead of ``g**2``, ``sqrt`` inside a square), and ``eps`` used
     where it is meant to be zero.
     """
-    zero = {"eps": 0.0} | (
-        {"weight_decay": 0.0} if "weight_decay" in cls.numeric_fields() else {}
-    )
-    opt = data.draw(optimizers(cls, **zero), label="optimizer")
+    opt = data.draw(optimizers(cls, **_eps_zero(cls)), label="optimizer")
     s = data.draw(st.integers(-20, 20), label="s")
     x0, gradients = problem(data)
     scaled = path(opt, x0, gradients * 2.0**s)
@@ -206,10 +210,7 @@ def eps_zero_takes_no_step_where_the_gradient_is_zero(
     Catches: a guard against ``0 / 0`` that is missing, inverted, or put
     where the gradient is not zero.
     """
-    zero = {"eps": 0.0} | (
-        {"weight_decay": 0.0} if "weight_decay" in fields(cls) else {}
-    )
-    opt = data.draw(optimizers(cls, **zero), label="optimizer")
+    opt = data.draw(optimizers(cls, **_eps_zero(cls)), label="optimizer")
     x0, gradients = problem(data)
     still = np.array(
         data.draw(
