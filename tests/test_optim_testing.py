@@ -146,3 +146,9 @@ def test_importing_optim_does_not_import_hypothesis():
     code = "import sys, optim; print('hypothesis' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+@pytest.mark.parametrize("bad", ["adam", Adam(), 3])
+def test_check_optimizer_refuses_what_is_not_an_optimizer_class(bad):
+    with pytest.raises(TypeError, match="cls must be an optimizer class"):
+        check_optimizer(bad)

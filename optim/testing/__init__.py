@@ -35,8 +35,8 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from optim._base import Optimizer
 from optim.testing._property import Property
 from optim.testing.adaptive import (
     adam_first_step_moves_each_coordinate_by_lr,
@@ -69,9 +69,6 @@ from optim.testing.state import (
     state_counts_the_steps,
     update_in_place_equals_step,
 )
-
-if TYPE_CHECKING:
-    from optim._base import Optimizer
 
 # Every property, in the order check_optimizer runs them: the cheap and
 # general first, so that a broken class fails on the simplest statement.
@@ -133,6 +130,11 @@ def check_optimizer(
         Naming the class, the property, the bug it catches and the shrunk
         counterexample.
     """
+    if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
+        raise TypeError(
+            f"check_optimizer: cls must be an optimizer class (a subclass of "
+            f"optim.Optimizer, not an instance), got {cls!r}"
+        )
     ran = []
     for prop in PROPERTIES:
         if prop.applies(cls):
