@@ -55,6 +55,10 @@ class Trace(NamedTuple):
         finite.
     steps : int
         Steps taken: ``steps`` asked, or fewer if ``tol`` stopped the run.
+    state : tuple
+        The optimizer's state after the last step (a diverged configuration's
+        where it stopped): pass it back as ``minimize(..., x0=trace.x,
+        state=trace.state)`` to continue the run.
     """
 
     x: Array
@@ -62,6 +66,7 @@ class Trace(NamedTuple):
     path: Array | None
     diverged: NDArray[np.bool_]
     steps: int
+    state: tuple[Any, ...]
 
 
 def minimize(
@@ -72,6 +77,7 @@ def minimize(
     *,
     tol: float | None = None,
     record: bool = True,
+    state: tuple[Any, ...] | None = None,
 ) -> Trace:
     """Minimize ``fun`` from ``x0`` with ``optimizer`` for ``steps`` steps.
 
@@ -109,11 +115,19 @@ def minimize(
         ``<= tol``.
     record : bool, default True
         Keep the whole path of iterates.
+    state : tuple, optional
+        The optimizer state to start from: ``optimizer.init(x)`` by default,
+        or the ``state`` of an earlier :class:`Trace` (with its ``x`` as
+        ``x0``), whose arrays have the shape of ``x``; not modified.
+        Training ``30`` steps and then ``70`` more from the first run's ``x``
+        and ``state`` equals training ``100`` steps, bit for bit (with the
+        same ``fun``: a minibatch ``fun`` keeps drawing from its generator).
 
     Returns
     -------
     Trace
-        Final ``x``, ``values``, ``path``, ``diverged`` and ``steps``.
+        Final ``x``, ``values``, ``path``, ``diverged``, ``steps`` and
+        ``state``.
 
     Examples
     --------
@@ -126,7 +140,10 @@ def minimize(
            [ 1.28  ,  0.5   ,  8.    ],
            [ 0.8192,  0.125 , 32.    ]])
     """
-    x, steps, tol = _check(fun, x0, optimizer, steps, tol=tol, record=record)
+    x, steps, tol = _check(
+        fun, x0, optimizer, steps, tol=tol, record=record, resumed=state is not None
+    )
+    state = _initial_state(optimizer, x, state)
     batch = x.shape[:-1]
     values = np.empty((steps + 1, *batch))
     path = np.empty((steps + 1, *x.shape)) if record else None
@@ -134,7 +151,7 @@ def minimize(
     frozen = False  # True once some configuration has diverged
     in_place = isinstance(optimizer, Optimizer) and optimizer.is_elementwise()
     in_place = in_place and x.size >= IN_PLACE
-    state = _own(optimizer.init(x)) if in_place else optimizer.init(x)
+    state = _own(state) if in_place else state
     # Overflow in a diverging configuration is an expected result, not an error.
     with np.errstate(all="ignore"):
         f, g = _first_output(fun, x)
@@ -162,7 +179,31 @@ def minimize(
         path=path[:end] if path is not None else None,
         diverged=diverged,
         steps=k,
+        state=state,
     )
+
+
+def _initial_state(
+    optimizer: Optimizer, x: Array, state: tuple[Any, ...] | None
+) -> tuple[Any, ...]:
+    """``optimizer.init(x)``, or ``state`` checked against it (type and shapes)."""
+    fresh: tuple[Any, ...] = optimizer.init(x)
+    if state is None:
+        return fresh
+    if type(state) is not type(fresh) or len(state) != len(fresh):
+        raise TypeError(
+            f"minimize: state must be a {type(fresh).__name__} of "
+            f"{type(optimizer).__name__} (from optimizer.init or Trace.state), "
+            f"got a {type(state).__name__}"
+        )
+    for name, new, old in zip(_names(fresh), fresh, state, strict=True):
+        if np.shape(new) != np.shape(old):
+            raise ValueError(
+                f"minimize: state's arrays must have the shape of x {x.shape} "
+                f"(start from the Trace's x with its state), got {name} of shape "
+                f"{np.shape(old)}"
+            )
+    return state
 
 
 def _surely_finite(f: Value, g: NDArray[Any], x: Array) -> bool:
@@ -261,6 +302,7 @@ def _check(
     *,
     tol: object,
     record: object,
+    resumed: bool,
 ) -> tuple[Array, int, float | None]:
     """Validate the arguments of minimize; return x (broadcast), steps, tol."""
     if not callable(fun):
@@ -287,13 +329,17 @@ def _check(
         )
     if not isinstance(record, bool):
         raise TypeError(f"minimize: record must be True or False, got {record!r}")
-    x0 = _start(x0)
+    x0 = _start(x0, finite=not resumed)
     x = _broadcast(x0, getattr(optimizer, "batch_shape", ()))
     return x, int(steps), None if tol is None else float(tol)
 
 
-def _start(x0: ArrayLike) -> Array:
-    """``x0`` as float64 ``(*batch0, d)``: real numbers (not bools or strings), finite."""
+def _start(x0: ArrayLike, finite: bool) -> Array:
+    """``x0`` as float64 ``(*batch0, d)``: real numbers (not bools or strings), finite.
+
+    A run continued from a state (``finite=False``) may start where some
+    configurations diverged: they are marked diverged again at once.
+    """
     try:
         array = np.asarray(x0)
     except ValueError as err:  # NumPy refuses ragged nested lists
@@ -306,7 +352,12 @@ def _start(x0: ArrayLike) -> Array:
             f"(dtype {array.dtype})"
         )
     array = array.astype(np.float64, copy=False)
-    if array.ndim == 0 or array.shape[-1] == 0 or not np.all(np.isfinite(array)):
+    if (
+        array.ndim == 0
+        or array.shape[-1] == 0
+        or finite
+        and not np.isfinite(array).all()
+    ):
         raise ValueError(
             f"minimize: x0 must be finite with shape (d,) or (*batch, d), got {x0!r}"
         )
@@ -348,6 +399,12 @@ def _first_output(fun: Fun, x: Array) -> tuple[Value, NDArray[Any]]:
             f"{np.shape(g)}"
         )
     return f, g
+
+
+def _names(state: tuple[Any, ...]) -> list[str]:
+    """The fields of a NamedTuple state, or ``state[i]`` of a plain tuple."""
+    fields = getattr(type(state), "_fields", None)
+    return list(fields) if fields else [f"state[{i}]" for i in range(len(state))]
 
 
 def _show(out: Any) -> str:

@@ -219,7 +219,7 @@ class LinearRegression(Surface):
         """
         return _loss(self.X, self.y, self.P, self.l2, self._check(w))
 
-    def minibatch(self, batch_size: int, rng: Seed = None) -> Fun:
+    def minibatch(self, batch_size: int, rng: Seed = None, skip: int = 0) -> Fun:
         """Return a stochastic ``fun(w) -> (value, grad)`` for SGD.
 
         Each call of ``fun`` draws ``b = batch_size`` distinct rows ``B`` at
@@ -239,6 +239,13 @@ class LinearRegression(Surface):
             Rows per call, in ``[1, n]``; ``n`` gives the exact loss.
         rng : None, int or numpy.random.Generator
             Coerced with ``np.random.default_rng``.
+        skip : int, default 0
+            Calls whose rows are drawn and skipped first: the first call of
+            the new ``fun`` draws what the call ``skip + 1`` of a fresh one
+            would. ``minimize`` calls ``fun`` once per step and once at the
+            start, so a run continued after ``k`` steps
+            (``minimize(..., state=...)``) continues the rows of the first
+            run with ``skip=k``.
 
         Returns
         -------
@@ -255,6 +262,8 @@ class LinearRegression(Surface):
         who = "LinearRegression.minibatch"
         b = check_int(who, "batch_size", batch_size, 1, self.n)
         gen = check_rng(who, rng)
+        for _ in range(check_int(who, "skip", skip, 0, None)):
+            gen.choice(self.n, size=b, replace=False)
 
         def fun(w: ArrayLike) -> tuple[Floats, Floats]:
             w = self._check(w)
