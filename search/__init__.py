@@ -25,9 +25,11 @@ from search.runner import (
     load,
     random_search,
     run,
+    tpe_search,
 )
 from search.space import Categorical, Integer, Real
 from search.strategy import Strategy
+from search.tpe_search import TPESearch
 
 __all__ = [
     "BayesSearch",
@@ -38,6 +40,7 @@ __all__ = [
     "Real",
     "SearchResult",
     "Strategy",
+    "TPESearch",
     "TrainedLoss",
     "Trial",
     "bayes_search",
@@ -48,4 +51,5 @@ __all__ = [
     "load",
     "random_search",
     "run",
+    "tpe_search",
 ]

@@ -54,6 +54,7 @@ from search.random_search import RandomSearch
 from search.results import SearchResult, Trial
 from search.resume import Pending, batch_size, resume, state
 from search.storage import load
+from search.tpe_search import TPESearch
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -377,4 +378,29 @@ def bayes_search(
     expected improvement (see :class:`search.bayes_search.BayesSearch`).
     """
     strategy = BayesSearch(space, seed=seed, batch_size=batch_size)
+    return run(objective, strategy, n_trials, **run_kwargs)
+
+
+def tpe_search(
+    objective: Objective,
+    space: dict[str, Dimension],
+    n_trials: int,
+    seed: int | np.random.Generator | None = 0,
+    batch_size: int = 1,
+    **run_kwargs: Any,
+) -> SearchResult:
+    """Tree-structured Parzen estimator search: ``run(objective, TPESearch(...), n_trials)``.
+
+    Random start-up trials, then each proposal maximizes the ratio of the
+    good trials' density to the bad ones' (see
+    :class:`search.tpe_search.TPESearch`, with its defaults).
+
+    Examples
+    --------
+    >>> from search.space import Real
+    >>> result = tpe_search(lambda p: (p["x"] - 1) ** 2, {"x": Real(-2.0, 2.0)}, 30)
+    >>> len(result.trials), result.best.value < 0.01
+    (30, True)
+    """
+    strategy = TPESearch(space, seed=seed, batch_size=batch_size)
     return run(objective, strategy, n_trials, **run_kwargs)

@@ -70,7 +70,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.special import logsumexp, ndtr
 
 from search import _checks
 from search.dimensions import Categorical, Integer, unwarp, warp
@@ -80,8 +79,8 @@ from search.space import Dimension, from_unit, param_key, to_unit
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
-# scipy.stats (truncnorm.ppf) is imported where candidates are drawn: it takes
-# a few tenths of a second, and `import search` stays fast.
+# SciPy (scipy.special, scipy.stats) is imported inside the functions that use
+# it: it takes a few tenths of a second, and `import search` stays fast.
 
 
 def default_gamma(n: int) -> int:
@@ -106,6 +105,8 @@ def gauss_mass(lo: ArrayLike, hi: ArrayLike) -> NDArray[np.float64]:
     >>> float(gauss_mass(-np.inf, 0.0)), float(gauss_mass(8.0, 9.0)) > 0
     (0.5, True)
     """
+    from scipy.special import ndtr
+
     lo, hi = np.asarray(lo, dtype=np.float64), np.asarray(hi, dtype=np.float64)
     return np.where(lo >= 0, ndtr(-lo) - ndtr(-hi), ndtr(hi) - ndtr(lo))  # (1)
 
@@ -328,6 +329,8 @@ class ParzenEstimator:
         The mixture of the coordinate's kernels: the marginal of the joint
         density, and the density of coordinate ``j`` when ``joint`` is false.
         """
+        from scipy.special import logsumexp
+
         return logsumexp(np.log(self.w) + self.log_kernels(j, x), axis=1)
 
     def log_pdf(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -343,6 +346,8 @@ class ParzenEstimator:
         ``K`` ``(m, n + 1, k)`` holds the log kernels (``joint``: 1a);
         ``marginals`` each coordinate's :meth:`log_marginal` (1b).
         """
+        from scipy.special import logsumexp
+
         X = np.asarray(X, dtype=np.float64)  # (m, k)
         if self.joint:
             K = np.stack(
