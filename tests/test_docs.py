@@ -173,6 +173,7 @@ def code_lines(func) -> dict[str, str]:
 
 def required_rules():
     from search import gp
+    from search.tpe_search import TPESearch, bandwidths, log_truncnorm
 
     for cls in optim.OPTIMIZERS.values():
         yield label_of(cls.step)
@@ -186,6 +187,10 @@ def required_rules():
     yield label_of(gp.matern52)
     yield label_of(gp.GaussianProcess.log_marginal_likelihood)
     yield label_of(gp.GaussianProcess.predict)
+    yield label_of(TPESearch.propose)
+    yield label_of(TPESearch.estimators)
+    yield label_of(bandwidths)
+    yield label_of(log_truncnorm)
 
 
 REQUIRED = sorted(set(required_rules()))

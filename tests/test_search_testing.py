@@ -18,7 +18,15 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from search import BayesSearch, Categorical, GridSearch, Integer, RandomSearch, Real
+from search import (
+    BayesSearch,
+    Categorical,
+    GridSearch,
+    Integer,
+    RandomSearch,
+    Real,
+    TPESearch,
+)
 from search.space import from_unit
 from search.strategy import Strategy
 from search.testing import (
@@ -54,6 +62,14 @@ SHIPPED = {
     "BayesSearch-log": (
         lambda space, seed: BayesSearch(space, seed=seed, log_transform=True),
         8,
+    ),
+    # the model from the fourth proposal on, both kinds of kernel mixture
+    "TPESearch": (lambda space, seed: TPESearch(space, seed=seed, n_initial=3), 2),
+    "TPESearch-independent-batches": (
+        lambda space, seed: TPESearch(
+            space, seed=seed, n_initial=3, multivariate=False, batch_size=2
+        ),
+        2,
     ),
 }
 
