@@ -1,0 +1,159 @@
+"""Conformance of the schedules with torch.optim.lr_scheduler: 10,000 steps, 1e-12 relative.
+
+Each case is a schedule with random arguments (seeded, drawn by
+``cases()``) and a random base lr. torch's learning rates are what
+``scheduler.get_last_lr()`` reports before each ``optimizer.step()``.
+Stored: ``tests/data/torch_schedules.npz`` (the steps ``STORED``: the first
+200, every 10th, the last; made by ``python -m tests.test_optim_schedules_torch``
+with torch installed), so the comparison runs without torch; live against
+torch at every step when it is importable.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optim import schedules as S
+
+STEPS = 10_000
+PER_SCHEDULE = 3
+FILE = Path(__file__).parent / "data" / "torch_schedules.npz"
+STORED = np.unique(np.r_[np.arange(200), np.arange(0, STEPS, 10), STEPS - 1])
+HAS_TORCH = importlib.util.find_spec("torch") is not None
+CHAINABLE = ["ConstantLR", "LinearLR", "StepLR", "MultiStepLR", "ExponentialLR",
+             "PolynomialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts"]
+
+
+def draw(name: str, rng: np.random.Generator) -> dict:
+    """Random valid arguments of schedule ``name`` (our names; ``schedulers`` as (name, kwargs))."""
+    n = lambda lo, hi: int(np.exp(rng.uniform(np.log(lo), np.log(hi))))  # noqa: E731
+    if name == "ConstantLR":
+        return {"factor": rng.uniform(0.01, 1), "total_iters": n(1, 5000)}
+    if name == "LinearLR":
+        return {"start_factor": rng.uniform(0.01, 1), "end_factor": rng.uniform(0, 1),
+                "total_iters": n(1, 8000)}
+    if name == "StepLR":
+        return {"step_size": n(1, 3000), "gamma": rng.uniform(0.3, 1)}
+    if name == "MultiStepLR":
+        ms = np.sort(rng.choice(STEPS, size=rng.integers(1, 6), replace=False))
+        return {"milestones": [int(m) for m in ms], "gamma": rng.uniform(0.1, 1)}
+    if name == "ExponentialLR":
+        return {"gamma": 1 - 10 ** rng.uniform(-5, -1.5)}
+    if name == "PolynomialLR":
+        return {"total_iters": n(1, 12000), "power": rng.uniform(0, 3)}
+    if name == "CosineAnnealingLR":
+        return {"T_max": n(1, 6000), "eta_min": rng.uniform(0, 1e-3) * rng.integers(0, 2)}
+    if name == "CosineAnnealingWarmRestarts":
+        return {"T_0": n(1, 3000), "T_mult": int(rng.integers(1, 4)),
+                "eta_min": rng.uniform(0, 1e-3) * rng.integers(0, 2)}
+    if name == "CyclicLR":
+        mode = ["triangular", "triangular2", "exp_range"][rng.integers(3)]
+        return {"base_lr": rng.uniform(1e-4, 1e-2), "max_lr": rng.uniform(1e-2, 1),
+                "step_size_up": n(1, 3000), "step_size_down": [None, n(1, 3000)][rng.integers(2)],
+                "mode": mode, "gamma": 1 - 10 ** rng.uniform(-5, -2)}
+    if name == "OneCycleLR":
+        return {"max_lr": rng.uniform(1e-3, 1), "total_steps": int(rng.integers(STEPS - 1, 2 * STEPS)),
+                "pct_start": rng.uniform(0.05, 0.95), "anneal_strategy": ["cos", "linear"][rng.integers(2)],
+                "div_factor": rng.uniform(2, 100), "final_div_factor": 10 ** rng.uniform(0, 4),
+                "three_phase": bool(rng.integers(2))}
+    k = int(rng.integers(2, 4))
+    kids = [(c, draw(c, rng)) for c in rng.choice(CHAINABLE, size=k)]
+    if name == "ChainedScheduler":
+        return {"schedulers": kids}
+    ms = np.sort(rng.choice(np.arange(0, 3000), size=k - 1, replace=False))
+    return {"schedulers": kids, "milestones": [int(m) for m in ms]}
+
+
+def cases() -> list[tuple[str, str, dict, float]]:
+    """(case id, schedule name, arguments, base lr): ``PER_SCHEDULE`` per schedule."""
+    rng = np.random.default_rng(20261202)
+    return [
+        (f"{name}-{i}", name, draw(name, rng), float(10 ** rng.uniform(-4, 0)))
+        for name in S.SCHEDULES for i in range(PER_SCHEDULE)
+    ]
+
+
+CASES = cases()
+
+
+def ours(name: str, kwargs: dict):
+    """Our schedule for ``name`` and its arguments."""
+    kwargs = dict(kwargs)
+    if "schedulers" in kwargs:
+        kwargs["schedulers"] = [ours(c, kw) for c, kw in kwargs["schedulers"]]
+    return S.SCHEDULES[name](**kwargs)
+
+
+def _torch_scheduler(torch, opt, name: str, kwargs: dict):
+    kwargs = dict(kwargs)
+    if "schedulers" in kwargs:
+        kwargs["schedulers"] = [_torch_scheduler(torch, opt, c, kw) for c, kw in kwargs["schedulers"]]
+    if name in ("CyclicLR", "OneCycleLR"):
+        kwargs["cycle_momentum"] = False
+    cls = getattr(torch.optim.lr_scheduler, name)
+    return cls(**kwargs) if name == "ChainedScheduler" else cls(opt, **kwargs)
+
+
+def theirs(name: str, kwargs: dict, base_lr: float, steps: int = STEPS) -> np.ndarray:
+    """torch's ``get_last_lr()`` before each of ``steps`` optimizer steps, ``(steps,)``."""
+    import torch
+
+    param = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([param], lr=base_lr)
+    out = np.empty(steps)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sched = _torch_scheduler(torch, opt, name, kwargs)
+        for k in range(steps):
+            out[k] = sched.get_last_lr()[0]
+            opt.step()
+            if k < steps - 1:
+                sched.step()
+    return out
+
+
+def assert_close(actual, expected, what):
+    # 1e-12 relative to each lr, and to the largest lr of the run for lrs that
+    # are zero up to rounding (a cosine at its minimum: cos(pi) + 1 rounds)
+    scale = np.abs(expected) + 1e-15 * np.max(np.abs(expected))
+    err = np.abs(actual - expected) / scale
+    assert err.max() <= 1e-12, f"{what}: relative error {err.max():.2e} at step {err.argmax() + 1}"
+
+
+@pytest.fixture(scope="module")
+def stored():
+    with np.load(FILE) as data:
+        return {key: data[key] for key in data.files}
+
+
+@pytest.mark.parametrize(("case", "name", "kwargs", "base_lr"), CASES, ids=[c[0] for c in CASES])
+def test_matches_stored_torch(case, name, kwargs, base_lr, stored):
+    np.testing.assert_array_equal(stored["steps"], STORED)
+    mine = ours(name, kwargs).lrs(base_lr, STEPS)[STORED]
+    assert_close(mine, stored[case], case)
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch not installed (pip install torch)")
+@pytest.mark.parametrize(("case", "name", "kwargs", "base_lr"), CASES[::PER_SCHEDULE], ids=[c[0] for c in CASES[::PER_SCHEDULE]])
+def test_matches_live_torch_at_every_step(case, name, kwargs, base_lr):
+    assert_close(ours(name, kwargs).lrs(base_lr, STEPS), theirs(name, kwargs, base_lr), case)
+
+
+def test_every_schedule_has_cases_that_change_the_lr(stored):
+    assert {name for _, name, _, _ in CASES} == set(S.SCHEDULES)
+    for case, *_ in CASES:
+        assert np.ptp(stored[case]) > 0, case  # a constant reference would prove little
+
+
+if __name__ == "__main__":
+    import torch
+
+    FILE.parent.mkdir(exist_ok=True)
+    refs = {case: theirs(name, kw, base)[STORED] for case, name, kw, base in CASES}
+    np.savez_compressed(FILE, steps=STORED, torch_version=torch.__version__, **refs)
+    print(f"wrote {len(refs)} schedules to {FILE} (torch {torch.__version__})")
