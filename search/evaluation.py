@@ -8,6 +8,12 @@ ran (queueing on an executor not included); the trials of a batch share the
 batch's time evenly. Nothing here raises for a trial: an error of the
 objective is the trial's result. :func:`outcomes` is what
 :func:`search.runner.run` calls.
+
+An objective that trains (:class:`search.TrainedLoss`) may also say what
+each evaluation cost: ``objective.evaluate(params_list)`` returns an
+:class:`Evaluation`, the values with the steps each configuration was
+trained to and the inner steps it spent. It is then called instead of
+``batch`` and ``objective(params)``.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import math
 import numbers
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -26,11 +32,31 @@ from search.results import Status
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from numpy.typing import NDArray
+
 # What the runner evaluates: params -> value. It may also have ``batch``
-# (a list of params -> their values) and ``test_score`` (see search.runner).
+# (a list of params -> their values), ``evaluate`` (a list of params -> an
+# Evaluation) and ``test_score`` (see search.runner).
 Objective = Callable[[dict[str, Any]], float]
-# (value, status, message, seconds) of one trial
-Outcome = tuple[float, Status, str, float]
+
+
+class Evaluation(NamedTuple):
+    """What ``objective.evaluate(params_list)`` returns for ``n`` configurations."""
+
+    values: NDArray[np.float64]  # (n,) scores, inf where training diverged
+    steps: NDArray[np.int64]  # (n,) the steps each was trained to
+    gradient_steps: NDArray[np.int64]  # (n,) the inner steps each one spent
+
+
+class Outcome(NamedTuple):
+    """How one trial ended (see the module docstring)."""
+
+    value: float
+    status: Status
+    message: str
+    seconds: float
+    steps: int | None = None  # trained to; None if the objective does not say
+    gradient_steps: int | None = None  # spent; None if the objective does not say
 
 
 def _classify(raw: Any) -> tuple[float, Status, str]:
@@ -65,26 +91,48 @@ def _evaluate(objective: Objective, params: dict[str, Any]) -> Outcome:
     A module-level function, so a process pool or a Dask cluster can pickle it.
     """
     start = time.perf_counter()
+    if _reports_steps(objective):
+        return _evaluate_batch(objective, [params])[0]
     try:
         outcome = _classify(objective(params))
     except Exception as error:  # any error of the objective is the trial's result
         outcome = failure(error)
-    return (*outcome, time.perf_counter() - start)
+    return Outcome(*outcome, time.perf_counter() - start)
+
+
+def _reports_steps(objective: Any) -> bool:
+    """Whether the objective has ``evaluate``, which reports the steps it trained."""
+    return callable(getattr(objective, "evaluate", None))
 
 
 def _evaluate_batch(objective: Any, proposals: list[dict[str, Any]]) -> list[Outcome]:
-    """Outcomes of one ``objective.batch`` call; each trial alone if it raises."""
+    """Outcomes of one ``objective.evaluate`` or ``batch`` call; each alone if it raises."""
     start = time.perf_counter()
+    n = len(proposals)
     try:
-        values = np.asarray(objective.batch(proposals))
-        if values.shape != (len(proposals),) or values.dtype.kind not in "iuf":
-            raise ValueError(f"batch returned {values!r}, not {len(proposals)} numbers")
-    except Exception:
+        if _reports_steps(objective):
+            values, steps, spent = objective.evaluate(proposals)
+        else:
+            values, steps, spent = objective.batch(proposals), [None] * n, [None] * n
+        values = np.asarray(values)
+        if values.shape != (n,) or values.dtype.kind not in "iuf":
+            raise ValueError(f"batch returned {values!r}, not {n} numbers")
+    except Exception as error:
+        if n == 1 and _reports_steps(objective):  # no other way to evaluate it
+            return [Outcome(*failure(error), time.perf_counter() - start)]
         # One bad trial (or a batch that cannot be formed) must not sink the
         # others: fall back to one evaluation per trial, each with its own status.
         return [_evaluate(objective, params) for params in proposals]
-    seconds = (time.perf_counter() - start) / len(proposals)
-    return [(*_classify(float(v)), seconds) for v in values]
+    seconds = (time.perf_counter() - start) / n
+    return [
+        Outcome(*_classify(float(v)), seconds, _int(k), _int(c))
+        for v, k, c in zip(values, steps, spent, strict=True)
+    ]
+
+
+def _int(count: Any) -> int | None:
+    """A step count as a Python int (``None`` stays ``None``)."""
+    return None if count is None else int(count)
 
 
 def outcomes(

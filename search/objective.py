@@ -11,27 +11,46 @@ trains many configurations in one vectorized :func:`optim.minimize` call.
 from __future__ import annotations
 
 import dataclasses
+from collections import OrderedDict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from optim import Optimizer, minimize
+from optim.training import Trace
 from search import _checks
 from search._blas import blas_threads
+from search.evaluation import Evaluation
 from search.hyperparameters import Config, Hyperparameters
 from surfaces import LinearRegression, Surface, kfold
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from numpy.typing import ArrayLike, NDArray
+    from numpy.typing import ArrayLike
 
     from optim.training import Fun
 
 # Floats of one (configurations, rows) temporary of a minimize call: see the
 # Notes of TrainedLoss (chunks).
 CHUNK = 16_000
+# Floats of the trained weights and optimizer states kept for continuing
+# (see the Notes of TrainedLoss, continuing): 64 MiB; the oldest go first.
+SAVED_FLOATS = 2**23
+
+
+# Where one run of a configuration ended: x (d,) and its optimizer state (rows).
+End = tuple[NDArray[np.float64], tuple[Any, ...]]
+
+
+class _Saved(NamedTuple):
+    """Where a configuration's training stopped: its end on each problem."""
+
+    steps: int
+    ends: list[End]  # one per problem (fold)
+    floats: int
 
 
 class TrainedLoss:
@@ -99,13 +118,14 @@ class TrainedLoss:
     structural choices (the boolean switches and ``batch_size``); each group
     trains in one :func:`optim.minimize` call with every numeric
     hyperparameter an array over the group (a scalar when the whole group
-    shares its value). Configurations with different ``steps`` run the
-    group's largest count with the path recorded, and each one is read at
-    its own count, ``path[steps_i, i]``: the same iterate a run of
-    ``steps_i`` steps ends at, because the minibatch rows of step ``t`` do
-    not depend on how many steps follow (one draw per step for the whole
-    group). Recording costs ``(max steps + 1) * n * d`` floats, only when
-    the steps differ.
+    shares its value). Configurations with different ``steps`` train in
+    segments: all of them up to the smallest count, where those that stop
+    there are scored, then the others on from their ``x`` and optimizer
+    state (``optim.minimize(..., state=...)``), up to the next count, and so
+    on: each ends where a run of its own ``steps`` ends, since continuing a
+    run equals running it in one go, and the minibatch rows of step ``t``
+    do not depend on how many steps follow (one draw per step for the whole
+    group).
 
     **Exactness.** ``objective(params)`` is ``batch([params])[0]``. A batch
     equals the single evaluations bit for bit when the math is elementwise
@@ -137,6 +157,19 @@ class TrainedLoss:
     elementwise; for linear regression they agree to rounding, as a batch
     and single runs do: BLAS sums a row of ``w @ X.T`` in an order that
     depends on how many rows the product has.
+
+    **Continuing.** The objective keeps where each configuration's last
+    run ended (its weights and optimizer state on each problem), so that a
+    later evaluation of the same configuration at *more* steps continues
+    that run (``optim.minimize(..., state=...)``, with the minibatch rows
+    continued too) instead of starting again: a multi-fidelity search that
+    promotes a configuration from 9 to 27 steps pays 18. The scores equal a
+    run from ``x0`` bit for bit where the math is elementwise, and to
+    rounding otherwise (as batches do). An evaluation at the same or fewer
+    steps trains from ``x0``. At most ``SAVED_FLOATS`` floats are kept (the
+    oldest runs are forgotten first), none in a pickled copy (a process
+    pool's workers start afresh), and :meth:`evaluate` reports the steps
+    each evaluation took.
 
     **Threads.** Each run uses one BLAS thread (``search._blas``), except a
     single configuration on a large regression (``n * d`` multiply-adds of
@@ -206,6 +239,8 @@ class TrainedLoss:
         width = max(t.n if regression else t.dim for t, _ in self._problems)
         self._chunk = max(1, CHUNK // width)
         self.hyperparameters = Hyperparameters(self.optimizer, self.steps, rows, fixed)
+        # Where each configuration's last run ended (see Notes, continuing).
+        self._saved: OrderedDict[tuple[Any, ...], _Saved] = OrderedDict()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -240,7 +275,7 @@ class TrainedLoss:
             if training diverged or the score overflowed.
         """
         config = self.hyperparameters.config(params, "TrainedLoss")
-        return float(self._evaluate([config], self._problems)[0])
+        return float(self._run([config]).values[0])
 
     def batch(self, params_list: Sequence[Mapping[str, Any]]) -> NDArray[np.float64]:
         """Scores of ``n`` configurations, trained together (see Notes).
@@ -261,6 +296,23 @@ class TrainedLoss:
             If any configuration is invalid (naming it, ``params[i]``),
             before any training.
         """
+        return self.evaluate(params_list).values
+
+    def evaluate(self, params_list: Sequence[Mapping[str, Any]]) -> Evaluation:
+        """Scores of ``n`` configurations, with the steps each trained to and spent.
+
+        As :meth:`batch` (which returns ``evaluate(...).values``), for
+        :func:`search.run`, which records the counts in each
+        :class:`~search.Trial`.
+
+        Returns
+        -------
+        Evaluation
+            ``values`` ``(n,)``; ``steps`` ``(n,)``, the budget each was
+            trained to; ``gradient_steps`` ``(n,)``, the inner steps each
+            one's training took: ``steps`` less the steps it continued from
+            (see Notes, continuing), times the number of folds.
+        """
         if isinstance(params_list, Mapping):
             raise TypeError(
                 "TrainedLoss.batch: params_list must be a list of params dicts, "
@@ -270,7 +322,7 @@ class TrainedLoss:
             self.hyperparameters.config(params, f"TrainedLoss.batch: params[{i}]")
             for i, params in enumerate(params_list)
         ]
-        return self._evaluate(configs, self._problems)
+        return self._run(configs)
 
     def check_value(self, name: str, value: object) -> float | int | bool | None:
         """Check one hyperparameter on its own (name, type, valid range); return it.
@@ -307,7 +359,8 @@ class TrainedLoss:
         if self.test is None:
             raise ValueError("TrainedLoss.test_score: needs test=LinearRegression(...)")
         config = self.hyperparameters.config(params, "TrainedLoss.test_score")
-        return float(self._evaluate([config], [(self.train, self.test)])[0])
+        scores, _ = self._evaluate([config], [(self.train, self.test)], saved=None)
+        return float(scores[0])
 
     def closed_form(self) -> dict[str, float | None]:
         """Scores of the exact least-squares weights: what training should reach.
@@ -345,16 +398,33 @@ class TrainedLoss:
 
     # ------------------------------------------------------------ training
 
+    def _run(self, configs: list[Config]) -> Evaluation:
+        """Scores of ``configs`` on the trials' problems, continuing saved runs."""
+        scores, begun = self._evaluate(configs, self._problems, saved=self._saved)
+        steps = np.array([c.steps for c in configs], dtype=np.int64)  # (n,)
+        spent = (steps - begun) * len(self._problems)
+        return Evaluation(scores, steps, spent)
+
     def _evaluate(
         self,
         configs: list[Config],
         problems: list[tuple[Surface, LinearRegression | None]],
-    ) -> NDArray[np.float64]:
-        """Scores ``(n,)``: one training run per structural group and problem."""
+        saved: OrderedDict[tuple[Any, ...], _Saved] | None,
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        """Scores ``(n,)`` and the steps each run began at ``(n,)``.
+
+        One training run per structural group, starting step and problem;
+        with ``saved``, a configuration trained before to fewer steps
+        continues from there, and each run's end is saved.
+        """
         hyper = self.hyperparameters
-        rows_of: dict[tuple[Any, ...], list[int]] = {}  # group_key -> indices
+        begun = np.zeros(len(configs), dtype=np.int64)
+        rows_of: dict[tuple[Any, ...], list[int]] = {}  # (group_key, begun) -> indices
         for i, config in enumerate(configs):
-            rows_of.setdefault(hyper.group_key(config), []).append(i)
+            before = None if saved is None else saved.get(_key(config))
+            if before is not None and before.steps < config.steps:
+                begun[i] = before.steps
+            rows_of.setdefault((hyper.group_key(config), begun[i]), []).append(i)
         groups = [[configs[i] for i in rows] for rows in rows_of.values()]
         try:  # every group's optimizer first: invalid values fail before training
             optimizers = [hyper.optimizer_for(group) for group in groups]
@@ -366,52 +436,82 @@ class TrainedLoss:
         for rows, group, opt in zip(rows_of.values(), groups, optimizers, strict=True):
             for lo in range(0, len(group), self._chunk):  # see Notes: chunks
                 part = slice(lo, lo + self._chunk)
-                scores[rows[part]] = self._mean_score(
-                    group[part], _part(opt, part), problems
-                )
-        return scores
+                run = _Run(group[part], _part(opt, part), int(begun[rows[0]]))
+                scores[rows[part]] = self._mean_score(run, problems, saved)
+        return scores, begun
 
     def _mean_score(
         self,
-        group: list[Config],
-        opt: Optimizer,
+        run: _Run,
         problems: list[tuple[Surface, LinearRegression | None]],
+        saved: OrderedDict[tuple[Any, ...], _Saved] | None,
     ) -> NDArray[np.float64]:
         """Scores ``(n,)`` of one chunk: the mean over the problems (the folds)."""
         # summed in fold order, then divided: the mean of the folds
-        total = np.zeros(len(group))
-        for train, scorer in problems:
-            with blas_threads(_matvec(train, opt, group[0].batch_size)):
-                total = total + self._train_and_score(group, opt, train, scorer)
+        total = np.zeros(len(run.group))
+        ends = []
+        for p, (train, scorer) in enumerate(problems):
+            with blas_threads(_matvec(train, run.opt, run.group[0].batch_size)):
+                begin = None
+                if run.begun:  # every configuration of the run was saved there
+                    begin = [saved[_key(c)].ends[p] for c in run.group]  # type: ignore[index]
+                score, end = self._train_and_score(run, begin, train, scorer)
+            total = total + score
+            ends.append(end)
+        if saved is not None:
+            _save(saved, run.group, ends)
         return total / len(problems)
 
     def _train_and_score(
         self,
-        group: list[Config],
-        opt: Optimizer,
+        run: _Run,
+        begin: list[End] | None,
         train: Surface,
         scorer: LinearRegression | None,
-    ) -> NDArray[np.float64]:
-        """Train one group with ``opt`` on ``train`` in one minimize call; ``(n,)``."""
-        n = len(group)
-        steps = np.array([c.steps for c in group])  # (n,)
-        batch_size = group[0].batch_size
-        fun: Fun = train  # full batch: the surface itself
-        if batch_size is not None:  # only a LinearRegression has a batch_size
-            rng = np.random.default_rng(self.seed)
-            fun = cast(LinearRegression, train).minibatch(batch_size, rng=rng)
-        record = bool(np.any(steps != steps[0]))
-        trace = minimize(fun, self.x0, opt, int(steps.max()), record=record)
-        # (T + 1, n) and (n, d): each configuration at its own step count
-        values = _per_config(trace.values, opt.batch_shape, n)[steps, np.arange(n)]
-        if trace.path is not None:  # recorded
-            x = _per_config(trace.path, opt.batch_shape, n)[steps, np.arange(n)]
-        else:
-            x = _per_config(trace.x[None], opt.batch_shape, n)[0]
+    ) -> tuple[NDArray[np.float64], list[End]]:
+        """Train one chunk on ``train``: scores ``(n,)`` and where each run ended.
+
+        From ``x0`` and a fresh state, or from where the configurations'
+        earlier runs ended (``begin``: each one's ``x`` and state, all at
+        step ``run.begun``); in segments, one per distinct ``steps`` (see
+        Notes, batching).
+        """
+        n = len(run.group)
+        goal = np.array([c.steps for c in run.group]) - run.begun  # (n,) to go
+        x, state, opt = self.x0, None, run.opt
+        if begin is not None:  # (n, d) and the state's arrays stacked likewise
+            x, state = np.stack([x for x, _ in begin]), _stack([s for _, s in begin])
+        live = np.arange(n)  # the configurations still training
+        values, done = np.empty(n), 0
+        ends: list[End | None] = [None] * n
+        for target in np.unique(goal):
+            fun = self._fun(train, run.group[0].batch_size, run.begun + done)
+            trace = minimize(fun, x, opt, int(target) - done, record=False, state=state)
+            for k, i in enumerate(live):  # each live configuration's end
+                ends[i] = _row(trace, k)
+            values[live] = trace.values[-1]
+            live, keep = live[goal[live] > target], np.flatnonzero(goal[live] > target)
+            if live.size:
+                x, state, opt = _take(trace, opt, keep)
+            done = int(target)
+        finished = cast(list[End], ends)  # every configuration reached its steps
+        x_end = np.stack([end[0] for end in finished])  # (n, d)
         # a huge but finite x may overflow on the held-out data: a result, not a warning
         with np.errstate(all="ignore"):
-            score = values if scorer is None else scorer.value(x)  # (n,)
-        return np.where(np.isfinite(values) & np.isfinite(score), score, np.inf)
+            score = values if scorer is None else scorer.value(x_end)  # (n,)
+        score = np.where(np.isfinite(values) & np.isfinite(score), score, np.inf)
+        return score, finished
+
+    def _fun(self, train: Surface, batch_size: int | None, skip: int) -> Fun:
+        """``train`` itself (full batch), or its minibatches continued after ``skip`` steps."""
+        if batch_size is None:
+            return train
+        rng = np.random.default_rng(self.seed)
+        return cast(LinearRegression, train).minibatch(batch_size, rng=rng, skip=skip)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (for a process pool) without the saved runs: a worker starts afresh."""
+        return self.__dict__ | {"_saved": OrderedDict()}
 
     def _make_problems(self) -> list[tuple[Any, Any]]:
         """The (train, scorer) pairs a score averages: one, or one per fold.
@@ -432,7 +532,103 @@ class TrainedLoss:
         ]
 
 
-def _part(opt: Optimizer, part: slice) -> Optimizer:
+class _Run(NamedTuple):
+    """A chunk of configurations trained in one minimize call per problem."""
+
+    group: list[Config]
+    opt: Optimizer  # its numeric fields arrays over the group (or shared scalars)
+    begun: int  # the step every one of them starts from (0: from x0)
+
+
+def _key(config: Config) -> tuple[Any, ...]:
+    """A configuration without its steps: what a longer run of it continues."""
+    return (tuple(sorted(config.hyper.items())), config.batch_size)
+
+
+def _save(
+    saved: OrderedDict[tuple[Any, ...], _Saved],
+    group: list[Config],
+    ends: list[list[End]],
+) -> None:
+    """Keep where each configuration of ``group`` stopped (``ends[problem][i]``).
+
+    The oldest runs are forgotten once more than ``SAVED_FLOATS`` floats
+    are kept.
+    """
+    for i, config in enumerate(group):
+        mine = [per_problem[i] for per_problem in ends]
+        floats = sum(x.size + sum(np.size(a) for a in s) for x, s in mine)
+        saved.pop(_key(config), None)
+        saved[_key(config)] = _Saved(config.steps, mine, floats)
+    total = sum(s.floats for s in saved.values())
+    while saved and total > SAVED_FLOATS:
+        total -= saved.popitem(last=False)[1].floats
+
+
+def _row(trace: Trace, k: int) -> End:
+    """Configuration ``k``'s final ``x`` ``(d,)`` and state (arrays ``(d,)``).
+
+    A run of shared hyperparameters from ``x0`` ``(d,)`` is not batched:
+    every configuration has its arrays. Copies, so the run's arrays can go;
+    an array the state holds twice (Adam's ``vmax`` is ``v``) stays shared.
+    """
+
+    def pick(a: NDArray[np.float64]) -> NDArray[np.float64]:
+        return a[k].copy() if a.ndim == 2 else a.copy()
+
+    copies: dict[int, Any] = {}
+    for a in trace.state:
+        if isinstance(a, np.ndarray) and id(a) not in copies:
+            copies[id(a)] = pick(a)
+    state = _remake(trace.state, [copies.get(id(a), a) for a in trace.state])
+    return pick(trace.x), state
+
+
+def _take(
+    trace: Trace, opt: Optimizer, keep: NDArray[np.intp]
+) -> tuple[NDArray[np.float64], tuple[Any, ...] | None, Optimizer]:
+    """The rows ``keep`` of a run: its ``x``, its state and its optimizer, to go on.
+
+    An unbatched run (every configuration the same, from ``x0`` ``(d,)``)
+    goes on whole.
+    """
+    if trace.x.ndim == 1:
+        return trace.x, trace.state, opt
+    arrays: dict[int, Any] = {}
+    for a in trace.state:
+        if isinstance(a, np.ndarray) and id(a) not in arrays:
+            arrays[id(a)] = a[keep]
+    state = _remake(trace.state, [arrays.get(id(a), a) for a in trace.state])
+    return trace.x[keep], state, _part(opt, keep)
+
+
+def _stack(states: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """One state for the batch of ``states``: arrays stacked ``(n, d)``.
+
+    The other fields (the step count ``t``) are the same in every state of a
+    run (its configurations all began at one step). An array the states hold
+    twice is stacked once and held twice.
+    """
+    first = states[0]
+    stacked: dict[int, Any] = {}
+    fields = []
+    for j, a in enumerate(first):
+        if not isinstance(a, np.ndarray):
+            fields.append(a)
+        elif id(a) in stacked:
+            fields.append(stacked[id(a)])
+        else:
+            stacked[id(a)] = np.stack([s[j] for s in states])
+            fields.append(stacked[id(a)])
+    return _remake(first, fields)
+
+
+def _remake(state: tuple[Any, ...], fields: list[Any]) -> tuple[Any, ...]:
+    """A state of ``state``'s type (a NamedTuple, or a plain tuple) holding ``fields``."""
+    return cast(tuple[Any, ...], getattr(type(state), "_make", type(state))(fields))
+
+
+def _part(opt: Optimizer, part: slice | NDArray[np.intp]) -> Optimizer:
     """``opt`` for the configurations ``part`` of its batch: each array field sliced.
 
     A field that is an array over the whole group stays an array over the
@@ -457,15 +653,6 @@ def _matvec(train: Surface, opt: Optimizer, batch_size: int | None) -> int:
     if opt.batch_shape != () or not isinstance(train, LinearRegression):
         return 0
     return (train.n if batch_size is None else batch_size) * train.dim
-
-
-def _per_config(
-    a: NDArray[np.float64], batch_shape: tuple[int, ...], n: int
-) -> NDArray[np.float64]:
-    """``a`` ``(T, *batch, ...)`` as ``(T, n, ...)``: broadcast an unbatched run."""
-    if batch_shape == ():
-        return np.broadcast_to(a[:, None], (a.shape[0], n, *a.shape[1:]))
-    return a
 
 
 def _held_out(name: str, data: object, train: Surface) -> LinearRegression | None:

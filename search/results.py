@@ -76,6 +76,15 @@ class Trial:
         diverged one, ``""`` otherwise.
     round : int
         The round (one ``ask``) that proposed it, from 0.
+    steps : int or None
+        The budget it was trained to: the inner optimizer steps of its
+        training run (``None`` if the objective does not say, as a plain
+        function does not; see :meth:`search.TrainedLoss.evaluate`).
+    gradient_steps : int or None
+        The inner steps its evaluation spent: ``steps`` times the folds, less
+        the steps of an earlier trial of the same configuration that its
+        training continued from (multi-fidelity search); ``0`` if it failed
+        before training; ``None`` if the objective does not say.
     """
 
     index: int
@@ -85,6 +94,8 @@ class Trial:
     seconds: float
     message: str = ""
     round: int = 0
+    steps: int | None = None
+    gradient_steps: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A strict-JSON dict: a non-finite ``value`` is ``None`` (the status says which)."""
@@ -107,7 +118,14 @@ class Trial:
             seconds=float(row["seconds"]),
             message=str(row["message"]),
             round=int(row["round"]),
+            steps=_count(row.get("steps")),
+            gradient_steps=_count(row.get("gradient_steps")),
         )
+
+
+def _count(value: Any) -> int | None:
+    """A stored step count: an int, or ``None`` (absent in files of older versions)."""
+    return None if value is None else int(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,6 +164,17 @@ class SearchResult:
         """Number of trials with a non-finite value."""
         return sum(t.status == "diverged" for t in self.trials)
 
+    @property
+    def gradient_steps(self) -> int | None:
+        """The inner optimizer steps the search spent: the trials' sum.
+
+        What strategies are compared at (equal compute, not equal trials):
+        a multi-fidelity search spends few steps on most of its trials.
+        ``None`` if no trial knows its count (a plain objective function).
+        """
+        counts = [t.gradient_steps for t in self.trials if t.gradient_steps is not None]
+        return sum(counts) if counts else None
+
     def best_so_far(self) -> NDArray[np.float64]:
         """``(n,)``: the lowest ok value among trials ``0..i`` (``inf`` before the first ok)."""
         return running_best([t.value for t in self.trials])
@@ -156,7 +185,7 @@ class SearchResult:
         Written to ``path`` too when given. Keys: ``trials`` (as
         :meth:`Trial.to_dict`), ``best`` (the best trial's index or ``null``),
         ``test_score`` (``null`` if none or not finite), ``n_failed``,
-        ``n_diverged``.
+        ``n_diverged``, ``gradient_steps``.
         """
         score = self.test_score
         document = {
@@ -165,6 +194,7 @@ class SearchResult:
             "test_score": score if score is not None and math.isfinite(score) else None,
             "n_failed": self.n_failed,
             "n_diverged": self.n_diverged,
+            "gradient_steps": self.gradient_steps,
         }
         text = json.dumps(document, indent=1, allow_nan=False)
         if path is not None:
@@ -174,7 +204,9 @@ class SearchResult:
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The trials as CSV, also written to ``path`` when given.
 
-        Columns: ``index, round, status, value, seconds, message``, then one
+        Columns: ``index, round, status, value, seconds, message,
+        trained_steps, gradient_steps`` (the trial's ``steps`` and
+        ``gradient_steps``, empty when unknown), then one
         column per hyperparameter (in order of first appearance); ``value`` is
         written as Python prints it (``inf``, ``nan``).
         """
@@ -182,7 +214,10 @@ class SearchResult:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(
-            ["index", "round", "status", "value", "seconds", "message", *names]
+            [
+                *("index", "round", "status", "value", "seconds", "message"),
+                *("trained_steps", "gradient_steps", *names),
+            ]
         )
         for t in self.trials:
             row = [
@@ -192,6 +227,8 @@ class SearchResult:
                 repr(t.value),
                 repr(t.seconds),
                 t.message,
+                "" if t.steps is None else t.steps,
+                "" if t.gradient_steps is None else t.gradient_steps,
             ]
             writer.writerow(row + [t.params.get(k, "") for k in names])
         text = buffer.getvalue()

@@ -49,6 +49,7 @@ from search import _checks
 from search.bayes_search import BayesSearch
 from search.evaluation import Objective, failure, outcomes
 from search.grid_search import GridSearch
+from search.successive_halving import Hyperband
 from search.progress import Progress
 from search.random_search import RandomSearch
 from search.results import SearchResult, Trial
@@ -137,8 +138,8 @@ def _play_round(search: _Search, pending: Pending) -> None:
     todo = {i: p for i, p in enumerate(proposals, start=first) if i not in trials}
     copies = {i: dict(p) for i, p in todo.items()}
     for i, outcome in outcomes(search.objective, copies, search.executor):
-        value, status, message, seconds = outcome
-        trial = Trial(i, todo[i], value, status, seconds, message, r)
+        value, status, message, seconds, steps, spent = outcome
+        trial = Trial(i, todo[i], value, status, seconds, message, r, steps, spent)
         if search.log is not None:
             search.log.write(trial.to_dict())
         trials[i] = trial
@@ -404,3 +405,41 @@ def tpe_search(
     """
     strategy = TPESearch(space, seed=seed, batch_size=batch_size)
     return run(objective, strategy, n_trials, **run_kwargs)
+
+
+def hyperband_search(
+    objective: Objective,
+    space: dict[str, Dimension],
+    max_steps: int,
+    *,
+    min_steps: int | None = None,
+    eta: int = 3,
+    seed: int | np.random.Generator | None = 0,
+    sampler: Strategy | None = None,
+    **run_kwargs: Any,
+) -> SearchResult:
+    """One Hyperband iteration: ``run(objective, Hyperband(...), strategy.n_trials)``.
+
+    Every bracket of :class:`search.successive_halving.Hyperband`, with
+    budgets of ``min_steps`` (default ``max_steps // eta**3``) to
+    ``max_steps`` inner steps, which each proposal sets as its ``steps``:
+    ``objective`` must take a ``steps`` hyperparameter, as
+    :class:`search.TrainedLoss` does (and continues a configuration's
+    training when it is promoted). ``sampler`` proposes the new
+    configurations (random by default; a ``TPESearch`` or ``BayesSearch``
+    over ``space`` for the BOHB-style variant).
+
+    Examples
+    --------
+    >>> from optim import Adam
+    >>> from search import Real, TrainedLoss
+    >>> from surfaces import Rosenbrock
+    >>> objective = TrainedLoss(Adam, Rosenbrock())
+    >>> result = hyperband_search(objective, {"lr": Real(1e-4, 1.0, log=True)}, 81)
+    >>> len(result.trials), result.gradient_steps, result.best.steps
+    (69, 2241, 81)
+    """
+    strategy = Hyperband(
+        space, seed, min_steps=min_steps, max_steps=max_steps, eta=eta, sampler=sampler
+    )
+    return run(objective, strategy, strategy.n_trials, **run_kwargs)

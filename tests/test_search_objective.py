@@ -194,7 +194,8 @@ def test_chunked_batch_equals_one_chunk_exactly_where_the_math_is_elementwise(
     surface = ShapeRecording()
     surface.shapes = set()
     chunked = TrainedLoss(cls, surface).batch(configs)
-    assert surface.shapes == {(3,), (2,)}  # 11 = 3 + 3 + 3 + 2
+    # 11 = 3 + 3 + 3 + 2; after 20 steps a chunk goes on with its 35-step ones
+    assert {(3,), (2,)} <= surface.shapes <= {(3,), (2,), (1,)}
     np.testing.assert_array_equal(chunked, whole)
     assert np.isinf(whole).any() and np.isfinite(whole).any()
 

@@ -425,10 +425,13 @@ def test_to_csv_columns_and_rows(tmp_path):
         "value",
         "seconds",
         "message",
+        "trained_steps",
+        "gradient_steps",
         "x",
         "n",
         "kind",
     ]
+    assert rows[0]["trained_steps"] == rows[0]["gradient_steps"] == ""  # a plain function
     for row, t in zip(rows, result.trials, strict=True):
         assert int(row["index"]) == t.index and row["status"] == t.status
         assert same(float(row["value"]), t.value) and row["message"] == t.message
@@ -523,8 +526,8 @@ def test_bad_arguments(kwargs, error, words):
 def test_grid_search_of_trained_loss_is_one_batch_equal_to_single_runs():
     objective = TrainedLoss(SGD, Rosenbrock(), steps=50, fixed={"momentum": 0.9})
     calls = []
-    batch = objective.batch
-    objective.batch = lambda proposals: calls.append(len(proposals)) or batch(proposals)
+    evaluate = objective.evaluate
+    objective.evaluate = lambda params: calls.append(len(params)) or evaluate(params)
     space = {"lr": Real(1e-5, 1e-1, log=True)}
     result = grid_search(objective, space, points=5)
     assert calls == [5]  # the whole grid in one vectorized run
