@@ -1,6 +1,6 @@
-"""Search benchmarks: grid, random and Bayesian search against optuna's samplers.
+"""Search benchmarks: grid, random, Bayesian and TPE search against optuna's samplers.
 
-Three tables, each comparing side by side in one run:
+Four tables, each comparing side by side in one run:
 
 1. **Search quality**: the median simple regret (best value found minus the
    known minimum) after 10, 25 and 50 evaluations over 10 seeds, with its
@@ -13,6 +13,9 @@ Three tables, each comparing side by side in one run:
 3. **Grid evaluation**: a 20 x 20 grid of the inner-trained objective
    evaluated in one vectorized run by :func:`search.run`, against a loop of
    single evaluations and against optuna's GridSampler.
+
+4. **TPE against optuna's TPESampler** (:mod:`benchmarks.search_tpe`):
+   median regret at 50 and 100 evaluations and overhead per trial.
 
 optuna is optional: without it the suite runs our strategies only and says
 so. optuna's GPSampler needs torch: without torch it is skipped, and so said.
@@ -69,13 +72,16 @@ GP_MISSING = (
 
 
 def run(config: harness.Config, env: dict):
-    """Yield the quality table, the overhead table, then the grid table."""
+    """Yield the quality, overhead and grid tables, then TPE against optuna's."""
     optuna, torch = optuna_module(), harness.optional("torch")
     gp = optuna is not None and torch is not None
     threads = harness.threads_note(env, config)
     yield quality_table(config, optuna, gp, threads)
     yield overhead_table(config, optuna, gp, threads)
     yield grid_table(config, optuna, threads)
+    from benchmarks import search_tpe  # it builds on this module's problems
+
+    yield search_tpe.tpe_table(config, optuna, threads)
 
 
 def optuna_module():

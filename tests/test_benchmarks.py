@@ -206,14 +206,15 @@ def _check_target(target, ratio, required, op):
 
 
 def _check_search(stdout, data, optuna, gp):
-    """The search suite's three tables; ``optuna``/``gp``: whether those peers ran."""
+    """The search suite's four tables; ``optuna``/``gp``: whether those peers ran."""
     tables = data["suites"]["search"]["tables"]
     assert [t["name"] for t in tables] == [
         "search_quality",
         "search_overhead",
         "grid_evaluation",
+        "tpe_vs_optuna",
     ]
-    quality, overhead, grid = tables
+    quality, overhead, grid, tpe = tables
     for text in ("| problem | strategy | regret @ ", "| strategy | per trial (median)"):
         assert text in stdout
     assert "| evaluation | whole grid |" in stdout
@@ -281,6 +282,24 @@ def _check_search(stdout, data, optuna, gp):
             assert row["median_rel"] < 1e-9 and row["n_inf"] == 0
             assert row["best_params"] == rows["batched"]["best_params"]
             assert math.isclose(row["best"], rows["batched"]["best"], rel_tol=1e-9)
+    _check_tpe(tpe, optuna)
+
+
+def _check_tpe(table, optuna):
+    """TPE against optuna's: regrets and times read from the run, targets judged."""
+    assert [r["problem"] for r in table["rows"]] == ["Branin", "Hartmann6"]
+    for row in table["rows"]:
+        names = ["ours", "optuna"] if optuna else ["ours"]
+        for name in names:
+            regret = row[f"{name}_regret"]
+            assert len(regret["values"]) == row["seeds"] >= 2
+            assert min(regret["values"]) >= -1e-9 and row[f"{name}_time"] > 0
+        assert ("time_target" in row) == optuna
+        if optuna:
+            ratio = row["optuna_time"] / row["ours_time"]
+            _check_target(row["time_target"], ratio, 1.0, ">=")
+            ratio = row["ours_regret"]["median"] / row["optuna_regret"]["median"]
+            _check_target(row["regret_target"], ratio, 1.0, "<=")
 
 
 @pytest.mark.slow  # a whole benchmark run in a subprocess
@@ -325,7 +344,7 @@ def test_quick_run_without_torch_or_optuna_skips_their_columns(tmp_path):
     _check_scale(stdout, data, torch=False, gp=False)
     assert "threads" not in data["suites"]
     # a note under each table of the search suite and under the Bayes-at-n one
-    assert stdout.count("optuna is not installed") == 4
+    assert stdout.count("optuna is not installed") == 5
     assert data["environment"]["torch"] is None
     # a note under each optimizer table and under the large-d one
     assert stdout.count("torch is not installed") == 3
