@@ -23,6 +23,7 @@ import numpy as np
 
 from optim import _hyper
 from optim._hyper import Range
+from optim.schedules._schedule import Schedule
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -82,18 +83,23 @@ class Optimizer:
         _nonzero: frozenset[str] = dataclasses.field(init=False)
         _haszero: frozenset[str] = dataclasses.field(init=False)
         _batch: tuple[int, ...] = dataclasses.field(init=False)
+        _schedule: Schedule | None = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
         numeric: dict[str, Hyper] = {}
+        schedule = self._lr_schedule()
         for name, allowed in self.RANGES.items():
+            if name == "lr" and schedule is not None:
+                continue  # a schedule checked its own arguments
             numeric[name] = _hyper.number(owner, name, getattr(self, name), allowed)
             object.__setattr__(self, name, numeric[name])
         for name in self.FLAGS:
             object.__setattr__(
                 self, name, _hyper.flag(owner, name, getattr(self, name))
             )
-        object.__setattr__(self, "_batch", _hyper.batch_shape(owner, numeric))
+        shapes = dict(numeric, lr=np.zeros(self._lr_shape())) if schedule else numeric
+        object.__setattr__(self, "_batch", _hyper.batch_shape(owner, shapes))
         # The numeric hyperparameters by name, each ready to broadcast against
         # (*batch, d): a float, or an array with a trailing axis.
         columns = {k: _hyper.column(v) for k, v in numeric.items()}
@@ -106,6 +112,58 @@ class Optimizer:
         # their guard against 0 / 0 only if some eps is zero.
         haszero = frozenset(k for k, v in numeric.items() if not np.all(v))
         object.__setattr__(self, "_haszero", haszero)
+
+    def _lr_schedule(self) -> Schedule | None:
+        """``lr`` if it is a schedule (then set up its table of lrs), else None.
+
+        A schedule's base lr is its ``base_lr``, or this class's default lr
+        (torch's schedulers start from the optimizer's lr). Its lrs are
+        computed as torch's (:meth:`optim.schedules.Schedule.lrs`, often a
+        recursion), once, into a table that grows as steps ask for more.
+        """
+        lr = getattr(self, "lr", None)
+        if not isinstance(lr, Schedule):
+            object.__setattr__(self, "_schedule", None)
+            return None
+        default = next(f.default for f in dataclasses.fields(self) if f.name == "lr")
+        object.__setattr__(self, "_schedule", lr)
+        object.__setattr__(self, "_base_lr", lr.start_lr(default))  # type: ignore[arg-type]
+        object.__setattr__(self, "_lrs", np.empty((0, *self._lr_shape())))
+        return lr
+
+    def _lr_shape(self) -> tuple[int, ...]:
+        """The batch shape of a schedule's lrs: its arguments' and its base lr's."""
+        assert self._schedule is not None
+        base = self._schedule.start_lr(0.0)
+        return np.broadcast_shapes(self._schedule.batch_shape, np.shape(base))
+
+    def columns_at(self, t: int) -> dict[str, Hyper]:
+        """The hyperparameters of step ``t`` (``>= 1``) ready to broadcast: :meth:`columns`, lr scheduled.
+
+        What ``step`` reads, with ``t`` its state's count plus one. With a
+        number as ``lr`` these are :meth:`columns` (the same dict, not a
+        copy: a step reads it, never writes); with a schedule as ``lr``,
+        ``lr`` is the schedule's lr of step ``t``, as torch's scheduler sets
+        it before the ``t``-th ``optimizer.step()``.
+
+        Examples
+        --------
+        >>> from optim import SGD
+        >>> from optim.schedules import StepLR
+        >>> opt = SGD(lr=StepLR(step_size=2, gamma=0.5, base_lr=1.0))
+        >>> [opt.columns_at(t)["lr"] for t in (1, 2, 3)]
+        [1.0, 1.0, 0.5]
+        """
+        if self._schedule is None:
+            return self._columns
+        table = self._lrs
+        if t > len(table):  # grow the table (doubling: each lr computed once or twice)
+            n, limit = max(2 * len(table), t, 256), self._schedule.horizon()
+            n = n if limit is None or t > limit else min(n, limit)
+            table = self._schedule.lrs(self._base_lr, n)
+            object.__setattr__(self, "_lrs", table)
+        lr = table[t - 1]
+        return dict(self._columns, lr=float(lr) if lr.ndim == 0 else lr[..., None])
 
     @classmethod
     def numeric_fields(cls) -> dict[str, Range]:
@@ -162,6 +220,8 @@ class Optimizer:
         owner, numeric, switches = cls.__name__, cls.numeric_fields(), cls.switches()
         if name in switches:
             return _hyper.flag(owner, name, value)
+        if name == "lr" and isinstance(value, Schedule):
+            return value  # type: ignore[return-value]
         if name not in numeric:
             known = ", ".join([*numeric, *switches])
             raise ValueError(f"{owner}: no hyperparameter {name!r}; known: {known}")
@@ -187,6 +247,11 @@ class Optimizer:
         >>> c["lr"].shape, c["momentum"]
         ((2, 1), 0.0)
         """
+        if self._schedule is not None:
+            raise TypeError(
+                f"{type(self).__name__}: lr is a schedule, so it depends on the step: "
+                "read columns_at(t)"
+            )
         return dict(self._columns)
 
     def hyperparameters(self) -> dict[str, Hyper | bool]:

@@ -187,7 +187,7 @@ class RMSProp(Optimizer):
             ``(*batch, d)``.
         state : RMSPropState
         """
-        c = self._columns  # name -> float or (*batch, 1) column
+        c = self.columns_at(state[0] + 1)  # name -> float or (*batch, 1) column
         lr, alpha, eps, momentum = c["lr"], c["alpha"], c["eps"], c["momentum"]
         weight_decay = c["weight_decay"]
         maximize, centered = self.maximize, self.centered

@@ -158,7 +158,7 @@ class SGD(Optimizer):
             ``(*batch, d)``.
         state : SGDState
         """
-        c = self._columns  # name -> float or (*batch, 1) column
+        c = self.columns_at(state[0] + 1)  # name -> float or (*batch, 1) column
         lr, momentum, dampening = c["lr"], c["momentum"], c["dampening"]
         weight_decay = c["weight_decay"]
         maximize, nesterov = self.maximize, self.nesterov

@@ -144,6 +144,78 @@ def test_matches_live_torch_at_every_step(case, name, kwargs, base_lr):
     assert_close(ours(name, kwargs).lrs(base_lr, STEPS), theirs(name, kwargs, base_lr), case)
 
 
+# Training with a schedule: (case, optimizer, its kwargs, schedule, its kwargs,
+# base lr per row or one for all). torch runs optimizer.step() then
+# scheduler.step(); ours takes the schedule as lr (base_lr on the schedule).
+TRAINING = [
+    ("sgd-step", "sgd", {"momentum": 0.9}, "StepLR", {"step_size": 7, "gamma": 0.5}, 0.05),
+    ("rmsprop-cosine", "rmsprop", {"centered": True}, "CosineAnnealingLR", {"T_max": 20, "eta_min": 1e-4}, 0.01),
+    ("adam-onecycle", "adam", {"amsgrad": True}, "OneCycleLR", {"max_lr": 0.1, "total_steps": 60}, None),
+    ("adamw-warmup-cosine", "adamw", {"weight_decay": 0.5}, "SequentialLR",
+     {"schedulers": [("LinearLR", {"start_factor": 0.1, "total_iters": 10}), ("CosineAnnealingLR", {"T_max": 40})],
+      "milestones": [10]}, 0.02),
+    ("adamw-batched-cyclic", "adamw", {"weight_decay": 0.1}, "CyclicLR",
+     {"base_lr": [1e-3, 1e-2, 1e-1], "max_lr": 0.2, "step_size_up": 5, "mode": "triangular2"}, None),
+    ("sgd-batched-exponential", "sgd", {"weight_decay": 0.1}, "ExponentialLR", {"gamma": 0.9}, [0.01, 0.1, 0.5]),
+]
+
+
+def train_ours(case: str) -> np.ndarray:
+    """Our trajectory ``(51, 3, 4)``: the optimizer with the schedule as its lr."""
+    from optim import OPTIMIZERS
+    from tests.torch_reference import problem
+
+    _, key, kw, name, skw, base = next(c for c in TRAINING if c[0] == case)
+    skw = {k: np.array(v) if isinstance(v, list) and k not in ("schedulers", "milestones") else v
+           for k, v in skw.items()}
+    if base is not None:
+        skw["base_lr"] = np.array(base) if isinstance(base, list) else base
+    opt = OPTIMIZERS[key](lr=ours(name, skw), **kw)
+    x, grads = problem()
+    state, path = opt.init(x), [x]
+    for g in grads:
+        x, state = opt.step(x, g, state)
+        path.append(x)
+    return np.stack(path)
+
+
+def train_theirs(case: str) -> np.ndarray:
+    """torch's trajectory: each row its own optimizer and scheduler (torch takes scalars)."""
+    import torch
+
+    from tests.torch_reference import _torch_optimizer, problem
+
+    _, key, kw, name, skw, base = next(c for c in TRAINING if c[0] == case)
+    x0, grads = problem()
+    rows = []
+    for row in range(x0.shape[0]):
+        pick = lambda v: v[row] if isinstance(v, list) else v  # noqa: E731
+        param = torch.tensor(x0[row], dtype=torch.float64)
+        opt = _torch_optimizer(torch, key, param, dict(kw, lr=pick(base) or 1e-3))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sched = _torch_scheduler(torch, opt, name, {k: v if k in ("schedulers", "milestones") else pick(v) for k, v in skw.items()})
+            path = [x0[row]]
+            for g in grads:
+                param.grad = torch.tensor(g[row], dtype=torch.float64)
+                opt.step()
+                sched.step()
+                path.append(param.detach().numpy().copy())
+        rows.append(np.stack(path))
+    return np.stack(rows, axis=1)
+
+
+@pytest.mark.parametrize("case", [c[0] for c in TRAINING])
+def test_training_matches_stored_torch(case, stored):
+    np.testing.assert_allclose(train_ours(case), stored[f"train-{case}"], rtol=1e-12, atol=0)
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch not installed (pip install torch)")
+@pytest.mark.parametrize("case", [c[0] for c in TRAINING])
+def test_training_matches_live_torch(case):
+    np.testing.assert_allclose(train_ours(case), train_theirs(case), rtol=1e-12, atol=0)
+
+
 def test_every_schedule_has_cases_that_change_the_lr(stored):
     assert {name for _, name, _, _ in CASES} == set(S.SCHEDULES)
     for case, *_ in CASES:
@@ -155,5 +227,6 @@ if __name__ == "__main__":
 
     FILE.parent.mkdir(exist_ok=True)
     refs = {case: theirs(name, kw, base)[STORED] for case, name, kw, base in CASES}
+    refs |= {f"train-{case}": train_theirs(case) for case, *_ in TRAINING}
     np.savez_compressed(FILE, steps=STORED, torch_version=torch.__version__, **refs)
     print(f"wrote {len(refs)} schedules to {FILE} (torch {torch.__version__})")

@@ -209,7 +209,7 @@ class Schedule:
         if limit is not None and count > limit:
             raise ValueError(f"{owner}: n must be <= {limit} (total_steps + 1), got {n}")
         batch = np.broadcast_shapes(self._batch, np.shape(base))
-        if self.CLOSED:
+        if self.CLOSED and count:
             steps = np.arange(1, count + 1)
             return np.asarray(self.lr(base, steps), dtype=np.float64).reshape(count, *batch)
         out = np.empty((count, *batch))

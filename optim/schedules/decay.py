@@ -125,11 +125,11 @@ class MultiStepLR(Schedule):
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
         """torch's recursion, from the current ``lr``::
 
-            (1) hit = np.any([e == m for m in milestones], axis=0)
+            (1) hit = sum(e == m for m in milestones) > 0
             (2) lr = where(hit, lr * gamma, lr)
         """
         gamma, milestones = self.gamma, self.milestones
-        hit = np.any([e == m for m in milestones], axis=0)  # (1)
+        hit = sum(e == m for m in milestones) > 0  # (1)
         lr = where(hit, lr * gamma, lr)  # (2)
         return lr
 
