@@ -27,11 +27,14 @@ The rules, chosen as optuna's defaults (optuna 5.1's ``TPESampler``),
 stated so that the numbers can be checked by hand:
 
 * split: ``n_good = gamma(n) = min(ceil(0.1 n), 25)`` of the ``n`` results
-  (:func:`default_gamma`; Watanabe 2023, section 3.1, discusses this
-  choice against hyperopt's ``ceil(0.25 sqrt(n))``);
+  (:func:`default_gamma`, optuna's ``default_gamma``; Watanabe 2023,
+  section 3, compares it, "linear", with hyperopt's ``ceil(0.25 sqrt(n))``);
 * bandwidth: the "magic clip" of hyperopt and optuna (:func:`bandwidths`):
   a kernel's width is the larger gap to its sorted neighbours, clipped to
-  ``[1 / min(100, n + 2), 1]`` (Watanabe 2023, section 3.3);
+  ``[1 / min(100, n + 2), 1]`` (optuna's ``consider_magic_clip=True``;
+  Watanabe 2023, section 3, "magic clipping"; optuna 5.1 uses it for the
+  multivariate TPE too, where earlier versions used Scott's rule
+  ``0.2 n^(-1 / (k + 4))``, after BOHB);
 * prior: one more kernel, centred at ``0.5`` with width ``1`` (the whole
   range) and weight ``prior_weight`` against weight 1 for each observation
   (uniform weights; optuna 5 also ramps down the weights of old observations
@@ -402,12 +405,12 @@ class TPESearch(RandomSearch):
     The first proposals are random, drawn as :class:`RandomSearch` draws them
     (it is one, until the model takes over), while fewer than ``n_initial``
     results that are not ``nan`` have been told. Then each proposal
-    (:meth:`propose`, its numbered lines the algorithm)::
+    (:meth:`_propose`, its numbered lines the algorithm)::
 
         split the results: the gamma(n) best are good, the rest bad   (split)
         fit l to the good, g to the bad and the pending points         (estimators)
         draw n_candidates points from l                                (ParzenEstimator.sample)
-        propose the new one with the largest log l(x) - log g(x)      (propose)
+        propose the new one with the largest log l(x) - log g(x)      (_propose)
 
     See the module docstring for the kernels, the rules and their sources.
 
@@ -513,7 +516,7 @@ class TPESearch(RandomSearch):
         n = self.check_n(n)
         proposals: list[dict[str, Any]] = []
         while len(proposals) < n:
-            params = self._draw() if len(self._y) < self.n_initial else self.propose()
+            params = self._draw() if len(self._y) < self.n_initial else self._propose()
             if params is None:
                 break  # a finite space, exhausted
             self._pending[param_key(self.space, params)] = to_unit(self.space, params)
@@ -614,7 +617,7 @@ class TPESearch(RandomSearch):
         L, G = self.estimators()
         return np.exp(L.log_marginal(j, x)), np.exp(G.log_marginal(j, x))
 
-    def propose(self) -> dict[str, Any] | None:
+    def _propose(self) -> dict[str, Any] | None:
         """One new proposal by the model (what ``ask`` calls after the start-up).
 
         Draw candidates from the good density and rank them by the ratio::
