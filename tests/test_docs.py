@@ -187,7 +187,7 @@ def required_rules():
     yield label_of(gp.matern52)
     yield label_of(gp.GaussianProcess.log_marginal_likelihood)
     yield label_of(gp.GaussianProcess.predict)
-    yield label_of(TPESearch.propose)
+    yield label_of(TPESearch._propose)
     yield label_of(TPESearch.estimators)
     yield label_of(bandwidths)
     yield label_of(log_truncnorm)
