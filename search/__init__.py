@@ -3,8 +3,11 @@
 A search space is a dict of dimensions (:class:`Real`, :class:`Integer`,
 :class:`Categorical`), each mapped to and from the unit interval. Strategies
 only propose (``ask``) and learn (``tell``): :class:`GridSearch`,
-:class:`RandomSearch` and :class:`BayesSearch` (a Gaussian process with
-expected improvement). :class:`TrainedLoss` is the black box: it trains an
+:class:`RandomSearch`, :class:`BayesSearch` (a Gaussian process with
+expected improvement) and :class:`TPESearch` (Parzen estimators); and the
+multi-fidelity :class:`SuccessiveHalving`, :class:`Hyperband` and
+:class:`ASHA`, which add a budget of inner steps to each proposal and train
+most configurations only briefly. :class:`TrainedLoss` is the black box: it trains an
 optimizer with the proposed hyperparameters and returns the validation loss.
 :func:`run` is the only evaluation loop (batched, parallel, durable).
 A strategy of your own is checked with the property kit,
@@ -12,6 +15,7 @@ A strategy of your own is checked with the property kit,
 imported here).
 """
 
+from search.asha import ASHA
 from search.bayes_search import BayesSearch
 from search.defaults import default_hyperparameters, default_lr, default_space
 from search.grid_search import GridSearch
@@ -22,6 +26,7 @@ from search.runner import (
     Trial,
     bayes_search,
     grid_search,
+    hyperband_search,
     load,
     random_search,
     run,
@@ -29,16 +34,20 @@ from search.runner import (
 )
 from search.space import Categorical, Integer, Real
 from search.strategy import Strategy
+from search.successive_halving import Hyperband, SuccessiveHalving
 from search.tpe_search import TPESearch
 
 __all__ = [
+    "ASHA",
     "BayesSearch",
     "Categorical",
     "GridSearch",
+    "Hyperband",
     "Integer",
     "RandomSearch",
     "Real",
     "SearchResult",
+    "SuccessiveHalving",
     "Strategy",
     "TPESearch",
     "TrainedLoss",
@@ -48,6 +57,7 @@ __all__ = [
     "default_lr",
     "default_space",
     "grid_search",
+    "hyperband_search",
     "load",
     "random_search",
     "run",

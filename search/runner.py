@@ -49,12 +49,12 @@ from search import _checks
 from search.bayes_search import BayesSearch
 from search.evaluation import Objective, failure, outcomes
 from search.grid_search import GridSearch
-from search.successive_halving import Hyperband
 from search.progress import Progress
 from search.random_search import RandomSearch
 from search.results import SearchResult, Trial
 from search.resume import Pending, batch_size, resume, state
 from search.storage import load
+from search.successive_halving import Hyperband
 from search.tpe_search import TPESearch
 
 if TYPE_CHECKING:

@@ -4,7 +4,10 @@ A strategy proposes, nothing else; the runner evaluates. The contract:
 
 * ``ask(n)`` returns at most ``n`` distinct params dicts, none of them asked
   or told before; fewer (possibly none) only when the strategy has nothing
-  new to propose (an exhausted grid, a finite space all seen).
+  new to propose (an exhausted grid, a finite space all seen), or, for a
+  strategy with ``WAITS_FOR_RESULTS`` (multi-fidelity search, whose rungs
+  wait for the results of the rung below), nothing new until the results of
+  what it proposed are told. ``[]`` means done: the runner stops there.
 * ``tell(params, value)`` records a result; ``value`` may be ``inf``
   (diverged) or ``nan`` (failed).
 * Determinism: proposals depend only on the space, the seed, the other
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -72,6 +75,10 @@ class Strategy:
     >>> s.best
     ({'k': 0}, 1.5)
     """
+
+    # True if ask(n) may give fewer than n (not none) and more once results
+    # are told: a rung that waits for the one below (search.multi_fidelity).
+    WAITS_FOR_RESULTS: ClassVar[bool] = False
 
     def __init__(
         self,
