@@ -84,6 +84,8 @@ class Optimizer:
         _haszero: frozenset[str] = dataclasses.field(init=False)
         _batch: tuple[int, ...] = dataclasses.field(init=False)
         _schedule: Schedule | None = dataclasses.field(init=False)
+        _lrs: Array = dataclasses.field(init=False)  # the schedule's lrs so far
+        _base_lr: Hyper = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
@@ -159,7 +161,7 @@ class Optimizer:
         table = self._lrs
         if t > len(table):  # grow the table (doubling: each lr computed once or twice)
             n, limit = max(2 * len(table), t, 256), self._schedule.horizon()
-            n = n if limit is None or t > limit else min(n, limit)
+            n = n if limit is None else min(n, limit) if t <= limit else t
             table = self._schedule.lrs(self._base_lr, n)
             object.__setattr__(self, "_lrs", table)
         lr = table[t - 1]

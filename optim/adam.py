@@ -14,7 +14,7 @@ from optim._lerp import lerp
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from optim._hyper import Array, Hyper
+    from optim._hyper import LR, Array, Hyper
 
 
 class AdamState(NamedTuple):
@@ -97,7 +97,7 @@ class Adam(Optimizer):
     array([ 0.9, -1.9])
     """
 
-    lr: Hyper = 1e-3
+    lr: LR = 1e-3
     b1: Hyper = 0.9
     b2: Hyper = 0.999
     eps: Hyper = 1e-8

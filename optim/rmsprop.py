@@ -14,7 +14,7 @@ from optim._lerp import lerp
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from optim._hyper import Array, Hyper
+    from optim._hyper import LR, Array, Hyper
 
 
 class RMSPropState(NamedTuple):
@@ -94,7 +94,7 @@ class RMSProp(Optimizer):
     array([ 0.99, -1.99])
     """
 
-    lr: Hyper = 1e-2
+    lr: LR = 1e-2
     alpha: Hyper = 0.99
     eps: Hyper = 1e-8
     weight_decay: Hyper = 0.0

@@ -14,7 +14,7 @@ from optim._hyper import Range
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from optim._hyper import Array, Hyper
+    from optim._hyper import LR, Array, Hyper
 
 
 class SGDState(NamedTuple):
@@ -76,7 +76,7 @@ class SGD(Optimizer):
     array([ 0.8, -1.6])
     """
 
-    lr: Hyper = 1e-3
+    lr: LR = 1e-3
     momentum: Hyper = 0.0
     dampening: Hyper = 0.0
     nesterov: bool = False

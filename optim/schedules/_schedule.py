@@ -142,17 +142,21 @@ class Schedule:
 
     if TYPE_CHECKING:  # set by __post_init__
         _batch: tuple[int, ...] = dataclasses.field(init=False)
-        base_lr: Hyper | None = None
+        base_lr: Any  # every schedule but OneCycleLR has one
 
     def __post_init__(self) -> None:
         owner, shapes = type(self).__name__, []
         for name, bounds in self.REALS.items():
             if getattr(self, name) is not None:
-                object.__setattr__(self, name, real(owner, name, getattr(self, name), bounds))
+                object.__setattr__(
+                    self, name, real(owner, name, getattr(self, name), bounds)
+                )
                 shapes.append(np.shape(getattr(self, name)))
         for name, low in self.INTEGERS.items():
             if getattr(self, name) is not None:
-                object.__setattr__(self, name, integer(owner, name, getattr(self, name), low))
+                object.__setattr__(
+                    self, name, integer(owner, name, getattr(self, name), low)
+                )
                 shapes.append(np.shape(getattr(self, name)))
         for name, choices in self.CHOICES.items():
             choice(owner, name, getattr(self, name), choices)
@@ -160,7 +164,9 @@ class Schedule:
         try:
             object.__setattr__(self, "_batch", np.broadcast_shapes(*shapes))
         except ValueError as err:
-            raise ValueError(f"{owner}: argument shapes do not broadcast: {shapes}") from err
+            raise ValueError(
+                f"{owner}: argument shapes do not broadcast: {shapes}"
+            ) from err
 
     def _shapes(self) -> list[tuple[int, ...]]:
         """Further batch shapes (a composite's children, milestones); checks across fields."""
@@ -207,11 +213,15 @@ class Schedule:
             raise TypeError(f"{owner}: n must be an integer, got {n!r}")
         limit = self.horizon()
         if limit is not None and count > limit:
-            raise ValueError(f"{owner}: n must be <= {limit} (total_steps + 1), got {n}")
+            raise ValueError(
+                f"{owner}: n must be <= {limit} (total_steps + 1), got {n}"
+            )
         batch = np.broadcast_shapes(self._batch, np.shape(base))
         if self.CLOSED and count:
             steps = np.arange(1, count + 1)
-            return np.asarray(self.lr(base, steps), dtype=np.float64).reshape(count, *batch)
+            return np.asarray(self.lr(base, steps), dtype=np.float64).reshape(
+                count, *batch
+            )
         out = np.empty((count, *batch))
         with np.errstate(all="ignore"):
             lr = self._start(base, base)
@@ -238,7 +248,12 @@ class Schedule:
 
     def _key(self) -> Hashable:
         values = (getattr(self, f.name) for f in dataclasses.fields(self))
-        return type(self), tuple(_hyper.key(v) if not isinstance(v, list | tuple) else tuple(_hyper.key(u) for u in v) for v in values)
+        return type(self), tuple(
+            _hyper.key(v)
+            if not isinstance(v, list | tuple)
+            else tuple(_hyper.key(u) for u in v)
+            for v in values
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Schedule) or type(other) is not type(self):

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 def children(owner: str, schedulers: object) -> tuple[Schedule, ...]:
     """``schedulers`` checked: a non-empty list of chainable schedules without a ``base_lr``."""
     if not isinstance(schedulers, list | tuple) or not schedulers:
-        raise ValueError(f"{owner}: schedulers must be a non-empty list of schedules, got {schedulers!r}")
+        raise ValueError(
+            f"{owner}: schedulers must be a non-empty list of schedules, got {schedulers!r}"
+        )
     for i, s in enumerate(schedulers):
         if not isinstance(s, Schedule) or isinstance(
             s, SequentialLR | ChainedScheduler | CyclicLR | OneCycleLR
@@ -87,7 +89,9 @@ class SequentialLR(Schedule):
                 f"{owner}: milestones must have one entry less than schedulers "
                 f"({len(self.schedulers)}), got {len(self.milestones)}"
             )
-        return [s.batch_shape for s in self.schedulers] + [np.shape(m) for m in self.milestones]
+        return [s.batch_shape for s in self.schedulers] + [
+            np.shape(m) for m in self.milestones
+        ]
 
     def active(self, e: Any) -> Any:
         """The index of the schedule in charge at epoch ``e``: milestones passed (torch's ``bisect_right``)."""
@@ -100,14 +104,21 @@ class SequentialLR(Schedule):
     def _closed(self, base: Hyper, e: Any) -> Any:
         """The active child's closed form, at its own epoch."""
         i = self.active(e)
-        values = [s._closed(base, np.maximum(self.since(k, e), 0)) for k, s in enumerate(self.schedulers)]
-        return np.choose(i, np.broadcast_arrays(*values)) if np.ndim(i) else values[int(i)]
+        values = [
+            s._closed(base, np.maximum(self.since(k, e), 0))
+            for k, s in enumerate(self.schedulers)
+        ]
+        return (
+            np.choose(i, np.broadcast_arrays(*values)) if np.ndim(i) else values[int(i)]
+        )
 
     def _start(self, lr: Any, base: Hyper) -> Any:
         """The first step of the child active at 0, from the base lr (torch resets the lr)."""
         i = self.active(0)
         values = [s._start(base, base) for s in self.schedulers]
-        return np.choose(i, np.broadcast_arrays(*values)) if np.ndim(i) else values[int(i)]
+        return (
+            np.choose(i, np.broadcast_arrays(*values)) if np.ndim(i) else values[int(i)]
+        )
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
         """The active child's step: its restart at its milestone, else its recursion."""
@@ -117,7 +128,9 @@ class SequentialLR(Schedule):
         for k, s in enumerate(self.schedulers):
             since = self.since(k, e)
             step = s._next(lr, np.maximum(since, 1), base)
-            values.append(step if k == 0 else np.where(since == 0, s._reset(base), step))
+            values.append(
+                step if k == 0 else np.where(since == 0, s._reset(base), step)
+            )
         return np.choose(i, np.broadcast_arrays(*values))
 
     def _step_of(self, k: int, lr: Any, e: Any, base: Hyper) -> Any:
@@ -155,7 +168,9 @@ class ChainedScheduler(Schedule):
     REALS = {"base_lr": NONNEGATIVE}
 
     def _shapes(self) -> list[tuple[int, ...]]:
-        object.__setattr__(self, "schedulers", children(type(self).__name__, self.schedulers))
+        object.__setattr__(
+            self, "schedulers", children(type(self).__name__, self.schedulers)
+        )
         return [s.batch_shape for s in self.schedulers]
 
     def lr(self, base_lr: ArrayLike, t: ArrayLike) -> Any:

@@ -64,24 +64,31 @@ class CosineAnnealingLR(Schedule):
     INTEGERS = {"T_max": 1}
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """The closed form at epoch ``e = t - 1`` (eq. 5 of the paper, ``T_cur = e``)::
+        """The closed form at epoch ``e = t - 1`` (eq. 5 of the paper, ``T_cur = e``).
+
+        In numbered lines::
 
             (1) lr = eta_min + (base - eta_min) * (1 + cos(pi * e / T_max)) / 2
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         eta_min, T_max, pi = self.eta_min, self.T_max, np.pi
         lr = eta_min + (base - eta_min) * (1 + cos(pi * e / T_max)) / 2  # (1)
         return lr
 
     def _start(self, lr: Any, base: Hyper) -> Any:
-        """torch's first step leaves the lr."""
+        """Torch's first step leaves the lr."""
         return lr
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
-        """torch's recursion, from the current ``lr``::
+        """Torch's recursion, from the current ``lr``.
+
+        In numbered lines::
 
             (1) up = lr + (base - eta_min) * (1 - cos(pi / T_max)) / 2
             (2) ratio = (1 + cos(pi * e / T_max)) / (1 + cos(pi * (e - 1) / T_max))
-            (3) lr = where((e - 1 - T_max) % (2 * T_max) == 0, up, ratio * (lr - eta_min) + eta_min)
+            (3) down = ratio * (lr - eta_min) + eta_min
+            (4) lr = where((e - 1 - T_max) % (2 * T_max) == 0, up, down)
 
         Line (1) is the step after a minimum, where the ratio (2) would
         divide by ``1 + cos(pi) = 0``.
@@ -89,7 +96,8 @@ class CosineAnnealingLR(Schedule):
         eta_min, T_max, pi = self.eta_min, self.T_max, np.pi
         up = lr + (base - eta_min) * (1 - cos(pi / T_max)) / 2  # (1)
         ratio = (1 + cos(pi * e / T_max)) / (1 + cos(pi * (e - 1) / T_max))  # (2)
-        lr = where((e - 1 - T_max) % (2 * T_max) == 0, up, ratio * (lr - eta_min) + eta_min)  # (3)
+        down = ratio * (lr - eta_min) + eta_min  # (3)
+        lr = where((e - 1 - T_max) % (2 * T_max) == 0, up, down)  # (4)
         return lr
 
 
@@ -124,10 +132,14 @@ class CosineAnnealingWarmRestarts(Schedule):
     CLOSED = True  # torch computes the closed form too
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """The closed form at epoch ``e = t - 1`` (torch's, from its period count)::
+        """The closed form at epoch ``e = t - 1`` (torch's, from its period count).
+
+        In numbered lines::
 
             (1) T_cur, T_i = self.period(e)
             (2) lr = eta_min + (base - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         eta_min, pi = self.eta_min, np.pi
         T_cur, T_i = self.period(e)  # (1)
@@ -149,9 +161,9 @@ class CosineAnnealingWarmRestarts(Schedule):
         return (T_cur, T_i) if T_cur.ndim else (int(T_cur), int(T_i))
 
     def _start(self, lr: Any, base: Hyper) -> Any:
-        """torch's first step: the closed form at 0."""
+        """Torch's first step: the closed form at 0."""
         return self._closed(base, 0)
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
-        """torch's step: the closed form (it does not read the current lr)."""
+        """Torch's step: the closed form (it does not read the current lr)."""
         return self._closed(base, e)

@@ -77,22 +77,32 @@ class CyclicLR(Schedule):
     CLOSED = True
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """torch's closed form at epoch ``e = t - 1`` (``base``, the optimizer's lr, is not read)::
+        """Torch's closed form at epoch ``e = t - 1`` (``base``, the optimizer's lr, is not read).
+
+        In numbered lines::
 
             (1) total = up + down
             (2) cycle = floor(1 + e / total)
             (3) x = 1.0 + e / total - cycle
-            (4) rise = where(x <= up / total, x / (up / total), (x - 1) / (up / total - 1))
-            (5) lr = base_lr + (max_lr - base_lr) * rise * self.scale(cycle, e)
+            (4) peak = up / total
+            (5) rise = where(x <= peak, x / peak, (x - 1) / (peak - 1))
+            (6) lr = base_lr + (max_lr - base_lr) * rise * self.scale(cycle, e)
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         base_lr, max_lr = self.base_lr, self.max_lr
         up = np.asarray(self.step_size_up, dtype=np.float64)
-        down = up if self.step_size_down is None else np.asarray(self.step_size_down, dtype=np.float64)
+        down = (
+            up
+            if self.step_size_down is None
+            else np.asarray(self.step_size_down, dtype=np.float64)
+        )
         total = up + down  # (1)
         cycle = np.floor(1 + e / total)  # (2)
         x = 1.0 + e / total - cycle  # (3)
-        rise = np.where(x <= up / total, x / (up / total), (x - 1) / (up / total - 1))  # (4)
-        lr = base_lr + (max_lr - base_lr) * rise * self.scale(cycle, e)  # (5)
+        peak = up / total  # (4)
+        rise = np.where(x <= peak, x / peak, (x - 1) / (peak - 1))  # (5)
+        lr = base_lr + (max_lr - base_lr) * rise * self.scale(cycle, e)  # (6)
         return lr
 
     def scale(self, cycle: Any, e: Any) -> Any:
@@ -104,9 +114,11 @@ class CyclicLR(Schedule):
         return power(self.gamma, e)
 
     def _start(self, lr: Any, base: Hyper) -> Any:
+        """Torch's first step: the closed form at 0."""
         return self._closed(base, 0)
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
+        """Torch's step: the closed form (it does not read the current lr)."""
         return self._closed(base, e)
 
 
@@ -164,9 +176,15 @@ class OneCycleLR(Schedule):
     def _shapes(self) -> list[tuple[int, ...]]:
         owner = type(self).__name__
         if not isinstance(self.three_phase, bool):
-            raise TypeError(f"{owner}: three_phase must be True or False, got {self.three_phase!r}")
-        if self.total_steps is None and (self.epochs is None or self.steps_per_epoch is None):
-            raise ValueError(f"{owner}: give total_steps, or epochs and steps_per_epoch")
+            raise TypeError(
+                f"{owner}: three_phase must be True or False, got {self.three_phase!r}"
+            )
+        if self.total_steps is None and (
+            self.epochs is None or self.steps_per_epoch is None
+        ):
+            raise ValueError(
+                f"{owner}: give total_steps, or epochs and steps_per_epoch"
+            )
         ends = self.ends()
         starts = [0.0, *ends[:-1]]
         for i in (0, len(ends) - 1):  # a phase that is reached must not be empty
@@ -179,7 +197,11 @@ class OneCycleLR(Schedule):
 
     def steps(self) -> Any:
         """``total_steps``, or ``epochs * steps_per_epoch``."""
-        return self.total_steps if self.total_steps is not None else self.epochs * self.steps_per_epoch
+        return (
+            self.total_steps
+            if self.total_steps is not None
+            else self.epochs * self.steps_per_epoch
+        )
 
     def ends(self) -> list[Any]:
         """The epoch each phase ends at (torch's ``end_step``)."""
@@ -189,6 +211,7 @@ class OneCycleLR(Schedule):
         return [pct * T - 1.0, T - 1.0]
 
     def horizon(self) -> int:
+        """``total_steps + 1``: torch raises beyond it."""
         return int(np.min(self.steps())) + 1
 
     def start_lr(self, default: Hyper) -> Hyper:
@@ -196,15 +219,25 @@ class OneCycleLR(Schedule):
         return default
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """torch's closed form at epoch ``e = t - 1``: the phase's anneal from its start to its end lr::
+        """Torch's closed form at epoch ``e = t - 1``: the phase's anneal from its start to its end lr.
+
+        In numbered lines::
 
             (1) lo = max_lr / div_factor
             (2) ends = self.ends()
             (3) lr = self.anneal(lo / final_div_factor, max_lr, lo, e, ends)
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
-        max_lr, div_factor, final_div_factor = self.max_lr, self.div_factor, self.final_div_factor
+        max_lr, div_factor, final_div_factor = (
+            self.max_lr,
+            self.div_factor,
+            self.final_div_factor,
+        )
         if np.any(np.asarray(e) > self.steps()):
-            raise ValueError(f"OneCycleLR: step beyond total_steps + 1 ({self.steps()!r})")
+            raise ValueError(
+                f"OneCycleLR: step beyond total_steps + 1 ({self.steps()!r})"
+            )
         lo = max_lr / div_factor  # (1)
         ends = self.ends()  # (2)
         lr = self.anneal(lo / final_div_factor, max_lr, lo, e, ends)  # (3)
@@ -212,7 +245,11 @@ class OneCycleLR(Schedule):
 
     def anneal(self, last: Any, top: Any, first: Any, e: Any, ends: list[Any]) -> Any:
         """The lr in the phase of ``e``: from ``first`` up to ``top``, (back to ``first``,) down to ``last``."""
-        lrs = [(first, top), (top, first), (first, last)] if self.three_phase else [(first, top), (top, last)]
+        lrs = (
+            [(first, top), (top, first), (first, last)]
+            if self.three_phase
+            else [(first, top), (top, last)]
+        )
         starts = [0.0, *ends[:-1]]
         lr = None
         for (a, b), start, end in reversed(list(zip(lrs, starts, ends, strict=True))):
@@ -225,7 +262,9 @@ class OneCycleLR(Schedule):
         return lr
 
     def _start(self, lr: Any, base: Hyper) -> Any:
+        """Torch's first step: the closed form at 0."""
         return self._closed(base, 0)
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
+        """Torch's step: the closed form (it does not read the current lr)."""
         return self._closed(base, e)

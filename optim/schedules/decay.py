@@ -54,22 +54,30 @@ class StepLR(Schedule):
     INTEGERS = {"step_size": 1}
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """The closed form at epoch ``e = t - 1``::
+        """The closed form at epoch ``e = t - 1``.
+
+        In numbered lines::
 
             (1) lr = base * power(gamma, e // step_size)
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         gamma, step_size = self.gamma, self.step_size
         lr = base * power(gamma, e // step_size)  # (1)
         return lr
 
     def _start(self, lr: Any, base: Hyper) -> Any:
-        """torch's first step leaves the lr."""
+        """Torch's first step leaves the lr."""
         return lr
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
-        """torch's recursion, from the current ``lr``::
+        """Torch's recursion, from the current ``lr``.
+
+        In numbered lines::
 
             (1) lr = where(e % step_size == 0, lr * gamma, lr)
+
+        From ``e = 1`` on; ``_start`` is the step at ``e = 0``.
         """
         gamma, step_size = self.gamma, self.step_size
         lr = where(e % step_size == 0, lr * gamma, lr)  # (1)
@@ -108,10 +116,14 @@ class MultiStepLR(Schedule):
         return [np.shape(m) for m in checked]
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """The closed form at epoch ``e = t - 1`` (``passed`` torch's ``bisect_right``)::
+        """The closed form at epoch ``e = t - 1`` (``passed`` torch's ``bisect_right``).
+
+        In numbered lines::
 
             (1) passed = sum(np.asarray(e) >= m for m in milestones)
             (2) lr = base * power(gamma, passed)
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         gamma, milestones = self.gamma, self.milestones
         passed = sum(np.asarray(e) >= m for m in milestones)  # (1)
@@ -119,14 +131,18 @@ class MultiStepLR(Schedule):
         return lr
 
     def _start(self, lr: Any, base: Hyper) -> Any:
-        """torch's first step: times ``gamma`` if a milestone is 0."""
+        """Torch's first step: times ``gamma`` if a milestone is 0."""
         return self._next(lr, 0, base)
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
-        """torch's recursion, from the current ``lr``::
+        """Torch's recursion, from the current ``lr``.
+
+        In numbered lines::
 
             (1) hit = sum(e == m for m in milestones) > 0
             (2) lr = where(hit, lr * gamma, lr)
+
+        From ``e = 1`` on; ``_start`` is the step at ``e = 0``.
         """
         gamma, milestones = self.gamma, self.milestones
         hit = sum(e == m for m in milestones) > 0  # (1)
@@ -137,11 +153,15 @@ class MultiStepLR(Schedule):
 def increasing(owner: str, milestones: object, low: int) -> tuple[Any, ...]:
     """``milestones`` checked: integers (or integer arrays) ``>= low``, increasing."""
     if not isinstance(milestones, list | tuple):
-        raise TypeError(f"{owner}: milestones must be a list of integers, got {milestones!r}")
+        raise TypeError(
+            f"{owner}: milestones must be a list of integers, got {milestones!r}"
+        )
     checked = tuple(integer(owner, "milestones", m, low) for m in milestones)
     for a, b in zip(checked, checked[1:], strict=False):
         if not np.all(np.less(a, b)):
-            raise ValueError(f"{owner}: milestones must be increasing, got {milestones!r}")
+            raise ValueError(
+                f"{owner}: milestones must be increasing, got {milestones!r}"
+            )
     return checked
 
 
@@ -168,22 +188,30 @@ class ExponentialLR(Schedule):
     REALS = {"gamma": DECAY, "base_lr": NONNEGATIVE}
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """The closed form at epoch ``e = t - 1``::
+        """The closed form at epoch ``e = t - 1``.
+
+        In numbered lines::
 
             (1) lr = base * power(gamma, e)
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         gamma = self.gamma
         lr = base * power(gamma, e)  # (1)
         return lr
 
     def _start(self, lr: Any, base: Hyper) -> Any:
-        """torch's first step leaves the lr."""
+        """Torch's first step leaves the lr."""
         return lr
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
-        """torch's recursion, from the current ``lr``::
+        """Torch's recursion, from the current ``lr``.
+
+        In numbered lines::
 
             (1) lr = lr * gamma
+
+        From ``e = 1`` on; ``_start`` is the step at ``e = 0``.
         """
         gamma = self.gamma
         lr = lr * gamma  # (1)
@@ -217,24 +245,32 @@ class PolynomialLR(Schedule):
     INTEGERS = {"total_iters": 1}
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """The closed form at epoch ``e = t - 1``::
+        """The closed form at epoch ``e = t - 1``.
+
+        In numbered lines::
 
             (1) lr = base * power(1.0 - minimum(total_iters, e) / total_iters, p)
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         total_iters, p = self.total_iters, self.power
         lr = base * power(1.0 - np.minimum(total_iters, e) / total_iters, p)  # (1)
         return lr
 
     def _start(self, lr: Any, base: Hyper) -> Any:
-        """torch's first step leaves the lr."""
+        """Torch's first step leaves the lr."""
         return lr
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
-        """torch's recursion, from the current ``lr`` (``k``: ``e`` kept to the decay, where it is used)::
+        """Torch's recursion, from the current ``lr`` (``k``: ``e`` kept to the decay, where it is used).
+
+        In numbered lines::
 
             (1) k = minimum(e, total_iters)
             (2) step = power((1.0 - k / total_iters) / (1.0 - (k - 1) / total_iters), p)
             (3) lr = where(e > total_iters, lr, lr * step)
+
+        From ``e = 1`` on; ``_start`` is the step at ``e = 0``.
         """
         total_iters, p = self.total_iters, self.power
         k = np.minimum(e, total_iters)  # (1)

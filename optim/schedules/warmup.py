@@ -48,22 +48,30 @@ class ConstantLR(Schedule):
     INTEGERS = {"total_iters": 1}
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """The closed form at epoch ``e = t - 1`` (torch's ``_get_closed_form_lr``)::
+        """The closed form at epoch ``e = t - 1`` (torch's ``_get_closed_form_lr``).
 
-            (1) lr = base * (factor + (e >= total_iters) * (1 - factor))
+        In numbered lines::
+
+            (1) lr = base * (factor + (np.asarray(e) >= total_iters) * (1 - factor))
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         factor, total_iters = self.factor, self.total_iters
         lr = base * (factor + (np.asarray(e) >= total_iters) * (1 - factor))  # (1)
         return lr
 
     def _start(self, lr: Any, base: Hyper) -> Any:
-        """torch's first step: ``lr * factor``."""
+        """Torch's first step: ``lr * factor``."""
         return lr * self.factor
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
-        """torch's recursion, from the current ``lr``::
+        """Torch's recursion, from the current ``lr``.
+
+        In numbered lines::
 
             (1) lr = where(e == total_iters, lr * (1.0 / factor), lr)
+
+        From ``e = 1`` on; ``_start`` is the step at ``e = 0``.
         """
         factor, total_iters = self.factor, self.total_iters
         lr = where(e == total_iters, lr * (1.0 / factor), lr)  # (1)
@@ -108,10 +116,14 @@ class LinearLR(Schedule):
     INTEGERS = {"total_iters": 1}
 
     def _closed(self, base: Hyper, e: Any) -> Any:
-        """The closed form at epoch ``e = t - 1``::
+        """The closed form at epoch ``e = t - 1``.
+
+        In numbered lines::
 
             (1) ramp = (end - start) * minimum(total_iters, e) / total_iters
             (2) lr = base * (start + ramp)
+
+        The same numbers as :meth:`lrs` up to rounding.
         """
         start, end, total_iters = self.start_factor, self.end_factor, self.total_iters
         ramp = (end - start) * np.minimum(total_iters, e) / total_iters  # (1)
@@ -119,16 +131,22 @@ class LinearLR(Schedule):
         return lr
 
     def _start(self, lr: Any, base: Hyper) -> Any:
-        """torch's first step: ``lr * start_factor``."""
+        """Torch's first step: ``lr * start_factor``."""
         return lr * self.start_factor
 
     def _next(self, lr: Any, e: Any, base: Hyper) -> Any:
-        """torch's recursion, from the current ``lr``::
+        """Torch's recursion, from the current ``lr``.
 
-            (1) step = 1.0 + (end - start) / (total_iters * start + (e - 1) * (end - start))
-            (2) lr = where(e > total_iters, lr, lr * step)
+        In numbered lines::
+
+            (1) ramp = total_iters * start + (e - 1) * (end - start)
+            (2) step = 1.0 + (end - start) / ramp
+            (3) lr = where(e > total_iters, lr, lr * step)
+
+        From ``e = 1`` on; ``_start`` is the step at ``e = 0``.
         """
         start, end, total_iters = self.start_factor, self.end_factor, self.total_iters
-        step = 1.0 + (end - start) / (total_iters * start + (e - 1) * (end - start))  # (1)
-        lr = where(e > total_iters, lr, lr * step)  # (2)
+        ramp = total_iters * start + (e - 1) * (end - start)  # (1)
+        step = 1.0 + (end - start) / ramp  # (2)
+        lr = where(e > total_iters, lr, lr * step)  # (3)
         return lr

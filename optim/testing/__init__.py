@@ -11,6 +11,12 @@ minimizing ``-f`` for any class with ``maximize``, the closed form of Adam
 applies to any class with ``b1``, ``b2`` and ``eps``, and so on. The form of
 weight decay is the one the class declares in ``DECOUPLED_WEIGHT_DECAY``.
 
+``check_schedule(schedule)`` does the same for a learning-rate schedule
+(:mod:`optim.testing.schedules`: its lrs finite and non-negative, continued
+where they stopped, the closed form equal to the steps, a batch equal to
+its elements, and an optimizer stepping with the lr of each step; the list
+is :data:`SCHEDULE_PROPERTIES`).
+
 Each property is also a function of its own (``lr_zero_never_moves(MyAdam)``),
 listed in :data:`PROPERTIES`; the Hypothesis strategies they draw from are in
 :mod:`optim.testing.strategies`. Modules: ``generic`` (every optimizer),
@@ -64,6 +70,7 @@ from optim.testing.momentum import (
     weight_decay_reaches_the_ridge_solution,
 )
 from optim.testing.reference import matches_reference
+from optim.testing.schedules import SCHEDULE_PROPERTIES, check_schedule
 from optim.testing.state import (
     init_is_a_zero_state,
     state_counts_the_steps,
@@ -146,6 +153,11 @@ def check_optimizer(
     return ran
 
 
-__all__ = ["PROPERTIES", "Property", "check_optimizer", "matches_reference"] + [
-    p.name for p in PROPERTIES
-]
+__all__ = [
+    "PROPERTIES",
+    "SCHEDULE_PROPERTIES",
+    "Property",
+    "check_optimizer",
+    "check_schedule",
+    "matches_reference",
+] + [p.name for p in PROPERTIES]

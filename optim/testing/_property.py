@@ -91,7 +91,7 @@ def run(
     name: str,
     doc: str,
     check: Callable[[DataObject], None],
-    cls: type[Optimizer],
+    cls: type,
     max_examples: int | None,
 ) -> None:
     """Run ``check`` under Hypothesis; re-raise a failure as a named ``AssertionError``.

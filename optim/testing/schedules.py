@@ -15,6 +15,7 @@ schedule as its ``lr`` takes step ``t`` with the schedule's lr of step
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -40,14 +41,20 @@ CLOSED_RTOL = 1e-9
 
 
 def _draw(source: Schedule | Factory, data: DataObject) -> tuple[Schedule, float, int]:
-    schedule = source if isinstance(source, Schedule) else source(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    schedule = (
+        source
+        if isinstance(source, Schedule)
+        else source(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    )
     base = data.draw(st.floats(1e-4, 10.0), label="base_lr")
     limit = schedule.horizon() or MAX_STEPS
     n = data.draw(st.integers(1, min(MAX_STEPS, limit)), label="n")
     return schedule, base, n
 
 
-def lrs_are_finite_and_nonnegative(source: Schedule | Factory, data: DataObject) -> None:
+def lrs_are_finite_and_nonnegative(
+    source: Schedule | Factory, data: DataObject
+) -> None:
     """Every lr of ``lrs(base_lr, n)`` is finite and ``>= 0``, of shape ``(n, *batch)``.
 
     Catches: a division by zero at a boundary step (torch's ``ConstantLR``
@@ -57,10 +64,14 @@ def lrs_are_finite_and_nonnegative(source: Schedule | Factory, data: DataObject)
     lrs = schedule.lrs(base, n)
     same(lrs.shape, (n, *schedule.batch_shape), "the shape of lrs", schedule=schedule)
     if not (np.all(np.isfinite(lrs)) and np.all(lrs >= 0)):
-        raise AssertionError(f"an lr is not finite or negative: {lrs!r}; with {schedule!r}, base_lr={base!r}")
+        raise AssertionError(
+            f"an lr is not finite or negative: {lrs!r}; with {schedule!r}, base_lr={base!r}"
+        )
 
 
-def lrs_continue_where_they_stopped(source: Schedule | Factory, data: DataObject) -> None:
+def lrs_continue_where_they_stopped(
+    source: Schedule | Factory, data: DataObject
+) -> None:
     """``lrs(base_lr, k)`` is the first ``k`` of ``lrs(base_lr, n)``, bit for bit, for ``k <= n``.
 
     What lets a run continued from step ``k`` (``minimize(..., state=)``)
@@ -69,10 +80,17 @@ def lrs_continue_where_they_stopped(source: Schedule | Factory, data: DataObject
     """
     schedule, base, n = _draw(source, data)
     k = data.draw(st.integers(0, n), label="k")
-    same(schedule.lrs(base, k), schedule.lrs(base, n)[:k], f"lrs for {k} steps against the first {k} of {n}", schedule=schedule)
+    same(
+        schedule.lrs(base, k),
+        schedule.lrs(base, n)[:k],
+        f"lrs for {k} steps against the first {k} of {n}",
+        schedule=schedule,
+    )
 
 
-def closed_form_equals_step_by_step(source: Schedule | Factory, data: DataObject) -> None:
+def closed_form_equals_step_by_step(
+    source: Schedule | Factory, data: DataObject
+) -> None:
     """``lr(base_lr, t)`` (the closed form) equals ``lrs(base_lr, n)[t - 1]`` at every step, to rounding.
 
     Catches: a recursion off by one step, a closed form that drifted from
@@ -82,7 +100,14 @@ def closed_form_equals_step_by_step(source: Schedule | Factory, data: DataObject
     schedule, base, n = _draw(source, data)
     steps = np.arange(1, n + 1)
     expected = schedule.lrs(base, n)
-    close(schedule.lr(base, steps), expected, "lr(base_lr, t) against lrs", rtol=CLOSED_RTOL, schedule=schedule, base_lr=base)
+    close(
+        schedule.lr(base, steps),
+        expected,
+        "lr(base_lr, t) against lrs",
+        rtol=CLOSED_RTOL,
+        schedule=schedule,
+        base_lr=base,
+    )
 
 
 def batch_equals_its_elements(source: Schedule | Factory, data: DataObject) -> None:
@@ -95,7 +120,12 @@ def batch_equals_its_elements(source: Schedule | Factory, data: DataObject) -> N
     lrs = schedule.lrs(base, n)
     for index in np.ndindex(*schedule.batch_shape):
         single = element(schedule, index, schedule.batch_shape)
-        same(single.lrs(base, n), lrs[(slice(None), *index)], f"element {index} against the batch", schedule=schedule)
+        same(
+            single.lrs(base, n),
+            lrs[(slice(None),) + index],
+            f"element {index} against the batch",
+            schedule=schedule,
+        )
 
 
 def element(value: Any, index: tuple[int, ...], shape: tuple[int, ...]) -> Any:
@@ -105,12 +135,17 @@ def element(value: Any, index: tuple[int, ...], shape: tuple[int, ...]) -> Any:
     if isinstance(value, list | tuple):
         return [element(v, index, shape) for v in value]
     if isinstance(value, Schedule):
-        changes = {f.name: element(getattr(value, f.name), index, shape) for f in dataclasses.fields(value)}
+        changes = {
+            f.name: element(getattr(value, f.name), index, shape)
+            for f in dataclasses.fields(value)
+        }
         return dataclasses.replace(value, **changes)
     return value
 
 
-def optimizer_takes_the_lr_of_each_step(source: Schedule | Factory, data: DataObject) -> None:
+def optimizer_takes_the_lr_of_each_step(
+    source: Schedule | Factory, data: DataObject
+) -> None:
     """SGD given the schedule as ``lr`` takes step ``t`` as SGD with ``lr = lrs(base_lr, n)[t - 1]``.
 
     The optimizer's own state counts its steps; step ``t`` reads the lr of
@@ -118,9 +153,10 @@ def optimizer_takes_the_lr_of_each_step(source: Schedule | Factory, data: DataOb
     before or after it is advanced).
     """
     schedule, base, n = _draw(source, data)
-    opt = SGD(lr=dataclasses.replace(schedule, base_lr=base)) if "base_lr" in {f.name for f in dataclasses.fields(schedule)} and not _owns_base(schedule) else SGD(lr=schedule)
-    lrs = schedule.lrs(base if not _owns_base(schedule) else opt._base_lr, n)
-    x = np.ones((*schedule.batch_shape, 1))
+    if _takes_a_base(schedule):
+        schedule = dataclasses.replace(schedule, base_lr=base)
+    opt, lrs = SGD(lr=schedule), schedule.lrs(base, n)
+    x = np.ones(schedule.batch_shape + (1,))
     state = opt.init(x)
     for t in range(1, n + 1):
         x_new, state = opt.step(x, x, state)
@@ -129,10 +165,10 @@ def optimizer_takes_the_lr_of_each_step(source: Schedule | Factory, data: DataOb
         x = x_new
 
 
-def _owns_base(schedule: Schedule) -> bool:
-    """Whether the schedule's base lr is an argument it cannot go without (CyclicLR's)."""
+def _takes_a_base(schedule: Schedule) -> bool:
+    """Whether the schedule scales a base lr it may be given (not CyclicLR's or OneCycleLR's own)."""
     field = next((f for f in dataclasses.fields(schedule) if f.name == "base_lr"), None)
-    return field is None or field.default is dataclasses.MISSING
+    return field is not None and field.default is None
 
 
 SCHEDULE_PROPERTIES = (
@@ -144,7 +180,9 @@ SCHEDULE_PROPERTIES = (
 )
 
 
-def check_schedule(source: Schedule | Factory, *, max_examples: int | None = None) -> list[str]:
+def check_schedule(
+    source: Schedule | Factory, *, max_examples: int | None = None
+) -> list[str]:
     """Run every schedule property on ``source``; raise ``AssertionError`` at the first failure.
 
     Parameters
@@ -166,9 +204,16 @@ def check_schedule(source: Schedule | Factory, *, max_examples: int | None = Non
     >>> check_schedule(CosineAnnealingLR(T_max=10), max_examples=3)[0]
     'lrs_are_finite_and_nonnegative'
     """
-    if not (isinstance(source, Schedule) or callable(source) and not isinstance(source, type)):
-        raise TypeError(f"check_schedule: source must be a schedule or a factory seed -> schedule, got {source!r}")
+    if not (
+        isinstance(source, Schedule)
+        or callable(source)
+        and not isinstance(source, type)
+    ):
+        raise TypeError(
+            f"check_schedule: source must be a schedule or a factory seed -> schedule, got {source!r}"
+        )
     owner = type(source) if isinstance(source, Schedule) else type(source(0))
     for prop in SCHEDULE_PROPERTIES:
-        run(prop.__name__, prop.__doc__ or "", lambda data, p=prop: p(source, data), owner, max_examples)  # type: ignore[misc]
+        check = functools.partial(prop, source)
+        run(prop.__name__, prop.__doc__ or "", check, owner, max_examples)
     return [p.__name__ for p in SCHEDULE_PROPERTIES]
