@@ -32,7 +32,7 @@ from search.cli.tune_setup import (
 )
 from search.defaults import HYPER_RANGE
 
-STRATEGIES = ("grid", "random", "bayes")
+STRATEGIES = ("grid", "random", "bayes", "tpe", "hyperband", "sha", "asha")
 DEFAULT_SEARCH_STEPS = 200
 
 DESCRIPTION = (
@@ -51,6 +51,7 @@ EPILOG = (
     "  hpo search --optimizer sgd --problem rosenbrock --strategy random "
     "--trials 60\n"
     "  hpo search --space 'lr,b1=0.5|0.9|0.99' --strategy grid\n"
+    "  hpo search --strategy hyperband --max-steps 300   # most trials stop early\n"
     "  hpo search --storage trials.jsonl   # Ctrl-C, then the same again: "
     "it resumes"
 )
@@ -124,14 +125,20 @@ def _add_search_options(group) -> None:
         choices=STRATEGIES,
         help="grid: a product grid, trained in one vectorized run; random: uniform "
         "(log-uniform on log ranges), ten at a time; bayes: a Gaussian process "
-        "and expected improvement, one at a time (default: bayes)",
+        "and expected improvement, one at a time; tpe: optuna's default sampler, "
+        "the tree-structured Parzen estimator, one at a time; hyperband, sha "
+        "(successive halving), asha (asynchronous successive halving): "
+        "multi-fidelity, each trial trains for a budget of --min-steps to "
+        "--max-steps steps and only the best go on, continuing their training "
+        "(default: bayes)",
     )
     group.add_argument(
         "--trials",
         type=_args.positive_int,
         metavar="N",
         help=f"trials to run (default: {DEFAULT_TRIALS}; for grid: the whole grid, "
-        "N stops it after its first N points)",
+        "for hyperband and sha: one pass of their brackets, for asha: as many as "
+        "hyperband's; a smaller N stops them early)",
     )
     group.add_argument(
         "--points",
@@ -151,6 +158,27 @@ def _add_search_options(group) -> None:
     )
     group.add_argument(
         "--space", type=_args.space_items, metavar="SPEC", help=SPACE_HELP
+    )
+    group.add_argument(
+        "--max-steps",
+        type=_args.positive_int,
+        metavar="N",
+        help="hyperband, sha, asha: the highest budget, the steps of a trial that "
+        "reaches the top rung (default: --steps)",
+    )
+    group.add_argument(
+        "--min-steps",
+        type=_args.positive_int,
+        metavar="N",
+        help="hyperband, sha, asha: the lowest budget (default: max steps // eta**3, "
+        "at least 1); the budgets are max steps / eta**k down to it",
+    )
+    group.add_argument(
+        "--eta",
+        type=_args.positive_int,
+        metavar="K",
+        help="hyperband, sha, asha: each budget is K times the one below, and the "
+        "best 1/K of a rung goes on, K >= 2 (default: 3)",
     )
 
 

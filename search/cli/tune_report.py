@@ -21,6 +21,7 @@ from search import Categorical, GridSearch, Integer, SearchResult, TrainedLoss, 
 from search.cli.problems import Problem, fmt_point
 from search.cli.tables import text_table
 from search.cli.tune_setup import Tuning, settings
+from search.multi_fidelity import MultiFidelity
 from search.space import space_spec
 
 # Longer tables repeat their header every so many rows.
@@ -29,6 +30,10 @@ STRATEGY_NAMES = {
     "grid": "grid search",
     "random": "random search",
     "bayes": "Bayesian search (Gaussian process, expected improvement)",
+    "tpe": "TPE search (tree-structured Parzen estimators)",
+    "hyperband": "Hyperband (successive halving in brackets)",
+    "sha": "successive halving",
+    "asha": "asynchronous successive halving (ASHA)",
 }
 HYPER_LABEL = {
     "lr": "learning rate lr",
@@ -57,7 +62,7 @@ def header(tuning: Tuning, stored: SearchResult | None) -> str:
         shape = " x ".join(str(len({_key(p[name]) for p in points})) for name in space)
         trials = f"a {shape} grid, {min(tuning.n_trials, len(points))} trials"
     parallel = f", {args.workers} processes" if args.workers > 1 else ""
-    steps = "tuned steps" if "steps" in space else f"{args.steps} steps"
+    steps = _steps(tuning)
     lines = [
         f"hpo search: {optimizer} on {args.problem}, {STRATEGY_NAMES[args.strategy]}, "
         f"{trials} of {steps} (seed {args.seed}{parallel})",
@@ -69,6 +74,13 @@ def header(tuning: Tuning, stored: SearchResult | None) -> str:
         state = f"{count} trials stored, resuming" if count else "a new search"
         lines.append(f"storage: {args.storage} ({state})")
     return "\n".join(lines)
+
+
+def _steps(tuning: Tuning) -> str:
+    """How long the trials train: ``200 steps``, ``tuned steps``, or the budgets."""
+    if isinstance(tuning.strategy, MultiFidelity):
+        return f"budgets of {', '.join(map(str, tuning.strategy.budgets))} steps"
+    return "tuned steps" if "steps" in tuning.space else f"{tuning.args.steps} steps"
 
 
 def _about(problem: Problem) -> str:
@@ -114,8 +126,11 @@ def _value_name(problem: Problem) -> str:
 
 
 def trials_table(tuning: Tuning, result: SearchResult) -> str:
-    """One row per trial, in order: hyperparameters, value, status, seconds."""
-    space, best = tuning.space, result.best
+    """One row per trial, in order: hyperparameters, value, status, seconds.
+
+    A multi-fidelity strategy's space has ``steps`` too: each trial's budget.
+    """
+    space, best = tuning.strategy.space, result.best
     head = ["trial", *space, _value_name(tuning.problem), "status", "seconds", ""]
     right = [True, *(not isinstance(d, Categorical) for d in space.values())]
     right += [True, False, True, False]
@@ -136,6 +151,11 @@ def summary(tuning: Tuning, result: SearchResult) -> str:
     lines = [
         f"{n} trials: {ok} ok, {result.n_diverged} diverged, {result.n_failed} failed"
     ]
+    if result.gradient_steps is not None:
+        lines.append(
+            f"gradient steps: {result.gradient_steps:,} in all, "
+            f"{result.gradient_steps / max(n, 1):,.1f} per trial"
+        )
     failures = {t.message for t in result.trials if t.status == "failed"}
     for message in sorted(failures)[:3]:
         lines.append(f"  failed: {message}")
@@ -240,7 +260,7 @@ def save_plots(tuning: Tuning, result: SearchResult) -> list[Path]:
     args, space, problem = tuning.args, tuning.space, tuning.problem
     values = np.array([t.value for t in result.trials])
     optimizer = tuning.objective.optimizer.__name__
-    steps = "tuned steps" if "steps" in space else f"{args.steps} steps"
+    steps = _steps(tuning)
     title = (
         f"{optimizer} on {args.problem}: {args.strategy} search, "
         f"{len(values)} trials of {steps}"
@@ -265,7 +285,8 @@ def save_plots(tuning: Tuning, result: SearchResult) -> list[Path]:
         result, values=values, title=title, ylabel=ylabel, reference=reference
     )
     fig.savefig(written[0])
-    if len(space) == 2:
+    if len(space) == 2 and not isinstance(tuning.strategy, MultiFidelity):
+        # (trials of a multi-fidelity search are scored at different budgets)
         labels = {name: HYPER_LABEL.get(name, name) for name in space}
         fig = loss_surface_figure(
             result,

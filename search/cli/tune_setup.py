@@ -18,14 +18,18 @@ import warnings
 
 from optim import OPTIMIZERS, Optimizer
 from search import (
+    ASHA,
     BayesSearch,
     Categorical,
     GridSearch,
+    Hyperband,
     Integer,
     RandomSearch,
     Real,
     SearchResult,
     Strategy,
+    SuccessiveHalving,
+    TPESearch,
     TrainedLoss,
     load,
 )
@@ -66,9 +70,14 @@ class Tuning:
     n_trials: int
 
 
+# The multi-fidelity strategies: budgets of steps, and the best go on.
+MULTI_FIDELITY = {"hyperband": Hyperband, "sha": SuccessiveHalving, "asha": ASHA}
+FIDELITY_OPTIONS = ("min_steps", "max_steps", "eta")
+
+
 def settings(args: argparse.Namespace) -> dict:
     """What must not change between runs sharing a storage file."""
-    return {
+    kept = {
         "problem": args.problem,
         "optimizer": args.optimizer,
         "strategy": args.strategy,
@@ -76,6 +85,9 @@ def settings(args: argparse.Namespace) -> dict:
         "seed": args.seed,
         "points": args.points,
     }
+    if args.strategy in MULTI_FIDELITY:  # (files of other strategies: as before)
+        kept |= {name: getattr(args, name) for name in FIDELITY_OPTIONS}
+    return kept
 
 
 def set_up(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Tuning:
@@ -92,28 +104,88 @@ def set_up(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Tuning:
     )
     space = build_space(args, objective, problem, parser)
     check_size(args, space, problem, parser)
-    strategy = _strategy(args, space)
-    n_trials = args.trials or (
-        len(strategy.points) if isinstance(strategy, GridSearch) else DEFAULT_TRIALS
-    )
-    return Tuning(args, problem, objective, space, strategy, n_trials)
+    strategy = _strategy(args, space, parser)
+    return Tuning(args, problem, objective, space, strategy, _n_trials(args, strategy))
 
 
-def _strategy(args, space: Space) -> GridSearch | RandomSearch | BayesSearch:
+def _n_trials(args: argparse.Namespace, strategy: Strategy) -> int:
+    """``--trials``, or the default of the strategy (see ``--trials --help``)."""
+    if args.trials:
+        return int(args.trials)
+    if isinstance(strategy, GridSearch):
+        return len(strategy.points)
+    if isinstance(strategy, SuccessiveHalving):  # Hyperband too: one pass
+        return strategy.n_trials
+    if isinstance(strategy, ASHA):  # as many as Hyperband's pass with its settings
+        options = {k: getattr(strategy, k) for k in ("budgets", "eta")}
+        return Hyperband(
+            strategy.config_space,
+            min_steps=options["budgets"][0],
+            max_steps=options["budgets"][-1],
+            eta=options["eta"],
+        ).n_trials
+    return DEFAULT_TRIALS
+
+
+def _strategy(args, space: Space, parser: argparse.ArgumentParser) -> Strategy:
     """The strategy object for ``--strategy``, seeded by ``--seed``."""
     if args.strategy == "grid":
         return GridSearch(space, args.points or grid_points(space))
     if args.strategy == "random":
         return RandomSearch(space, seed=args.seed, batch_size=RANDOM_BATCH)
+    if args.strategy in MULTI_FIDELITY:
+        options = {k: getattr(args, k) for k in FIDELITY_OPTIONS}
+        options["max_steps"] = options["max_steps"] or args.steps
+        options["eta"] = options["eta"] or 3
+        _check_fidelity(args, space, parser)
+        strategy = MULTI_FIDELITY[args.strategy](space, seed=args.seed, **options)
+        if strategy.largest_rung() > MAX_GRID_SIZE:
+            parser.error(
+                f"argument --min-steps: {len(strategy.budgets)} budgets from "
+                f"{strategy.budgets[0]:,} steps start {strategy.largest_rung():,} "
+                f"configurations at once; at most {MAX_GRID_SIZE:,} (a larger "
+                "--min-steps or --eta)"
+            )
+        return strategy
     # One proposal per round, each using every result so far; with N workers,
-    # N proposals per round (the GP's constant liar), one per process.
+    # N proposals per round (the model's constant liar), one per process.
+    if args.strategy == "tpe":
+        return TPESearch(space, seed=args.seed, batch_size=args.workers)
     return BayesSearch(space, seed=args.seed, batch_size=args.workers)
+
+
+def _check_fidelity(
+    args: argparse.Namespace, space: Space, parser: argparse.ArgumentParser
+) -> None:
+    """The budgets of a multi-fidelity strategy: steps are not tuned, eta >= 2."""
+    if "steps" in space:
+        parser.error(
+            f"argument --space: steps is the budget that --strategy {args.strategy} "
+            "sets (--min-steps to --max-steps); do not tune it"
+        )
+    if args.eta is not None and args.eta < 2:
+        parser.error(f"argument --eta: must be an integer >= 2, got {args.eta}")
+    top = args.max_steps or args.steps
+    if args.min_steps is not None and args.min_steps > top:
+        which = "--max-steps" if args.max_steps else "--steps (the default max steps)"
+        parser.error(
+            f"argument --min-steps: must be at most {which} = {top:,}, got "
+            f"{args.min_steps:,}"
+        )
 
 
 def _check_args(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
     """Option combinations and limits, before any work."""
     if args.points is not None and args.strategy != "grid":
         parser.error("argument --points: only for --strategy grid")
+    for name in FIDELITY_OPTIONS:
+        if getattr(args, name) is not None and args.strategy not in MULTI_FIDELITY:
+            flag = "--" + name.replace("_", "-")
+            parser.error(f"argument {flag}: only for --strategy hyperband, sha or asha")
+    if (args.max_steps or 0) > MAX_STEPS:
+        parser.error(
+            f"argument --max-steps: at most {MAX_STEPS:,}, got {args.max_steps:,}"
+        )
     if args.steps > MAX_STEPS:
         parser.error(f"argument --steps: at most {MAX_STEPS:,}, got {args.steps:,}")
     if args.workers > _args.max_workers():
@@ -226,7 +298,9 @@ def _choice(text: str, switch: bool):
 
 
 def most_steps(args: argparse.Namespace, space: Space) -> int:
-    """The most steps a trial trains: ``--steps``, or the largest tuned value."""
+    """The most steps a trial trains: ``--steps``, ``--max-steps`` or the largest tuned value."""
+    if args.strategy in MULTI_FIDELITY:
+        return int(args.max_steps or args.steps)
     return max(_extremes(space["steps"])) if "steps" in space else args.steps
 
 
@@ -264,11 +338,12 @@ def check_size(
                 f"{MAX_GRID_SIZE:,} (fewer --points or dimensions)"
             )
         per_round = size
+    elif args.strategy in MULTI_FIDELITY:  # its rungs are checked when it is built
+        return
     else:
         per_round = RANDOM_BATCH if args.strategy == "random" else args.workers
     steps = most_steps(args, space)
-    # (steps + 1) losses per configuration; a tuned steps also records the path
-    per_config = (steps + 1) * (1 + problem.train.dim * ("steps" in space))
+    per_config = steps + 1  # the losses of a configuration's run
     if per_round * per_config > MAX_RECORDED:
         parser.error(
             f"argument --steps: {per_round:,} configurations of {steps:,} steps at "
