@@ -6,6 +6,9 @@
   best so far, :func:`trials_figure` (``hpo search``);
 * :mod:`search.plots.surface` (the outer loop's landscape): the
   hyperparameter loss surface as a heat map, :func:`loss_surface_figure`;
+* :mod:`search.plots.fidelity` (multi-fidelity search): each configuration
+  through the rungs, :func:`rungs_figure`, and the best so far against the
+  gradient steps spent;
 * :mod:`search.plots.gp`: a 1-D Gaussian-process posterior and its expected
   improvement; :mod:`search.plots.labels`: numbered labels that hide nothing.
 
@@ -19,6 +22,12 @@ trial by its ``Trial.status``.
 """
 
 from search.plots._common import image_formats, value_ceiling
+from search.plots.fidelity import (
+    config_curves,
+    plot_best_vs_gradient_steps,
+    plot_rungs,
+    rungs_figure,
+)
 from search.plots.gp import plot_gp_1d
 from search.plots.labels import label_points
 from search.plots.paths import (
@@ -31,17 +40,21 @@ from search.plots.surface import loss_surface_figure, plot_loss_surface
 from search.plots.trials import plot_best_so_far, plot_trials, trials_figure
 
 __all__ = [
+    "config_curves",
     "descend_figure",
     "distance_to_nearest",
     "image_formats",
     "label_points",
     "loss_surface_figure",
     "plot_best_so_far",
+    "plot_best_vs_gradient_steps",
     "plot_contour_paths",
     "plot_gp_1d",
     "plot_loss_curves",
     "plot_loss_surface",
+    "plot_rungs",
     "plot_trials",
+    "rungs_figure",
     "trials_figure",
     "value_ceiling",
 ]
