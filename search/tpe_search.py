@@ -370,11 +370,13 @@ class ParzenEstimator:
         cumulative sums::
 
             (1) i = rng.choice(n + 1, size=(m, 1 if joint else k), p=w)
-            (2) x = mu + sigma * truncnorm.ppf(r, -mu / sigma, (1 - mu) / sigma)
-            (3) x = (sum(r[:, None] > cumsum(P, axis=1), axis=1) + 0.5) / c
+            (2) X = mu + sigma * truncnorm.ppf(R, -mu / sigma, (1 - mu) / sigma)
+            (3) x = (sum(R[:, j, None] > cumsum(P, axis=1), axis=1) + 0.5) / c
 
-        with ``r`` uniform in ``[0, 1)``, ``mu`` and ``sigma`` the picked
-        kernels' (2), ``P`` their rows of the categorical table (3).
+        with ``R`` ``(m, k)`` uniform in ``[0, 1)``, ``mu`` and ``sigma``
+        ``(m, k)`` the picked kernels' centres and widths (2, every
+        coordinate at once), ``P`` ``(m, c)`` their rows of the table of a
+        categorical coordinate ``j`` (3, which replaces that column of ``X``).
         """
         from scipy.stats import truncnorm
 
@@ -382,17 +384,15 @@ class ParzenEstimator:
         n = len(w) - 1
         i = rng.choice(n + 1, size=(m, 1 if joint else k), p=w)  # (1)
         i = np.broadcast_to(i, (m, k))
-        X = np.empty((m, k))
-        for j, dim in enumerate(self.space.values()):
-            r = rng.random(m)
-            if isinstance(dim, Categorical):
-                P, c = self.tables[j][i[:, j]], len(dim.choices)  # (m, c)
-                x = (np.sum(r[:, None] > np.cumsum(P, axis=1), axis=1) + 0.5) / c  # (3)
-                X[:, j] = np.minimum(x, 1 - 0.5 / c)  # rounding: at most the last
-            else:
-                mu, sigma = self.mu[i[:, j], j], self.sigma[i[:, j], j]  # (m,) each
-                x = mu + sigma * truncnorm.ppf(r, -mu / sigma, (1 - mu) / sigma)  # (2)
-                X[:, j] = np.clip(x, 0.0, 1.0)
+        R = rng.random((m, k))
+        mu = np.take_along_axis(self.mu, i, axis=0)  # (m, k): mu[i[r, j], j]
+        sigma = np.take_along_axis(self.sigma, i, axis=0)
+        X = mu + sigma * truncnorm.ppf(R, -mu / sigma, (1 - mu) / sigma)  # (2)
+        X = np.clip(X, 0.0, 1.0)
+        for j, table in self.tables.items():
+            P, c = table[i[:, j]], table.shape[1]  # (m, c)
+            x = (np.sum(R[:, j, None] > np.cumsum(P, axis=1), axis=1) + 0.5) / c  # (3)
+            X[:, j] = np.minimum(x, 1 - 0.5 / c)  # rounding: at most the last
         return X
 
 
