@@ -16,4 +16,5 @@ SUITES = {
     "scale": "benchmarks.scale",
     "threads": "benchmarks.threads",
     "mutation": "benchmarks.mutation",
+    "schedules": "benchmarks.schedules",
 }

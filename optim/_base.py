@@ -162,7 +162,7 @@ class Optimizer:
         if t > len(table):  # grow the table (doubling: each lr computed once or twice)
             n, limit = max(2 * len(table), t, 256), self._schedule.horizon()
             n = n if limit is None else min(n, limit) if t <= limit else t
-            table = self._schedule.lrs(self._base_lr, n)
+            table = self._schedule.extend(self._base_lr, table, n)
             object.__setattr__(self, "_lrs", table)
         lr = table[t - 1]
         return dict(self._columns, lr=float(lr) if lr.ndim == 0 else lr[..., None])

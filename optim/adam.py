@@ -40,7 +40,7 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    lr : float or array, default 1e-3
+    lr : float, array or schedule (:mod:`optim.schedules`), default 1e-3
         Learning rate (alpha in the paper), ``>= 0``.
     b1, b2 : float or array, default 0.9, 0.999
         Decay rates of the first and second moments (beta_1, beta_2), in ``[0, 1)``.

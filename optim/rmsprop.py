@@ -40,7 +40,7 @@ class RMSProp(Optimizer):
 
     Parameters
     ----------
-    lr : float or array, default 1e-2
+    lr : float, array or schedule (:mod:`optim.schedules`), default 1e-2
         Learning rate, ``>= 0``.
     alpha : float or array, default 0.99
         Decay of the moving averages, in ``[0, 1)``.

@@ -34,7 +34,7 @@ class SGD(Optimizer):
 
     Parameters
     ----------
-    lr : float or array, default 1e-3
+    lr : float, array or schedule (:mod:`optim.schedules`), default 1e-3
         Learning rate, ``>= 0``.
     momentum : float or array, default 0
         Momentum factor, in ``[0, 1)``.

@@ -5,8 +5,11 @@ Conformance with torch is in ``tests/test_optim_schedules_torch.py``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import io
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,10 +32,13 @@ def factory(name: str, batch: int = 0):
         size = batch or None
         n = lambda lo, hi: rng.integers(lo, hi, size=size)  # noqa: E731
         u = lambda lo, hi: rng.uniform(lo, hi, size=size)  # noqa: E731
-        kids = lambda: [
-            S.LinearLR(u(0.05, 1), total_iters=n(1, 30)),
-            S.CosineAnnealingLR(T_max=n(1, 80), eta_min=u(0, 1e-3)),
-        ]  # noqa: E731
+
+        def kids():
+            return [
+                S.LinearLR(u(0.05, 1), total_iters=n(1, 30)),
+                S.CosineAnnealingLR(T_max=n(1, 80), eta_min=u(0, 1e-3)),
+            ]
+
         return {
             "ConstantLR": lambda: S.ConstantLR(u(0.05, 1), total_iters=n(1, 50)),
             "LinearLR": lambda: S.LinearLR(u(0.05, 1), u(0, 1), total_iters=n(1, 50)),
@@ -260,3 +266,19 @@ def test_lr_at_an_array_of_steps_is_lrs_there():
     t = np.array([[1, 4], [7, 9]])
     assert s.lr(1.0, t).shape == (2, 2, 2)
     np.testing.assert_array_equal(s.lr(1.0, t), s.lrs(1.0, 9)[t - 1])
+
+
+def test_the_readme_schedule_example_prints_what_its_comments_say():
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## Learning-rate schedules", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(block, {})  # noqa: S102 - the README is ours
+    constant, annealed, same, lrs = out.getvalue().splitlines()
+    above = np.array(constant.strip("[]").split(), dtype=float)
+    np.testing.assert_allclose(above, [4.4, 40, 443], rtol=0.05)
+    assert np.all(np.array(annealed.strip("[]").split(), dtype=float) < 1e-7)
+    assert same == "True"
+    warm = np.array(lrs.strip("[]").split(), dtype=float)
+    np.testing.assert_allclose(warm, [1e-3, 9.9e-2, 0.1, 6.8e-8], rtol=0.01)

@@ -102,12 +102,15 @@ def where(condition: Any, a: Any, b: Any) -> Any:
 
 
 def cos(x: Any) -> Any:
-    """The cosine, by ``math.cos`` for a number (torch's; NumPy's agrees, and is slower there).
+    """The cosine, by ``math.cos`` for a number (torch's; NumPy's agrees, and is slower there)."""
+    return math.cos(x) if isinstance(x, float | int) else np.cos(x)
 
-    A number comes back as a NumPy float, so that a division by ``1 + cos``
-    that is 0 gives inf (ignored by the caller) instead of raising.
-    """
-    return np.float64(math.cos(x)) if isinstance(x, float | int) else np.cos(x)
+
+def divide(a: Any, b: Any) -> Any:
+    """``a / b``, and ``inf`` (not an exception) for a number divided by 0, where a ``where`` drops it."""
+    if isinstance(b, float | int) and b == 0:
+        return math.inf
+    return a / b
 
 
 def power(a: Any, b: Any) -> Any:
@@ -206,6 +209,15 @@ class Schedule:
         What ``scheduler.get_last_lr()`` reports before each of ``n`` calls of
         ``optimizer.step()``, for an optimizer whose lr is ``base_lr``.
         """
+        return self.extend(base_lr, None, n)
+
+    def extend(self, base_lr: ArrayLike, done: Array | None, n: int) -> Array:
+        """``lrs(base_lr, n)``, given ``done = lrs(base_lr, k)`` for a ``k <= n`` (or None).
+
+        torch's recursion reads only the last lr and the step, so it goes on
+        from ``done[-1]``: an optimizer's table of lrs grows without
+        computing its first steps again.
+        """
         owner = type(self).__name__
         base = real(owner, "base_lr", base_lr, NONNEGATIVE)
         count = integer(owner, "n", n, 0)
@@ -217,15 +229,15 @@ class Schedule:
                 f"{owner}: n must be <= {limit} (total_steps + 1), got {n}"
             )
         batch = np.broadcast_shapes(self._batch, np.shape(base))
-        if self.CLOSED and count:
-            steps = np.arange(1, count + 1)
-            return np.asarray(self.lr(base, steps), dtype=np.float64).reshape(
-                count, *batch
-            )
         out = np.empty((count, *batch))
+        k = 0 if done is None else min(len(done), count)
+        out[:k] = done[:k] if done is not None else 0.0
+        if self.CLOSED and count > k:
+            out[k:] = self.lr(base, np.arange(k + 1, count + 1))
+            return out
         with np.errstate(all="ignore"):
-            lr = self._start(base, base)
-            for e in range(count):
+            lr = out[k - 1] if k else self._start(base, base)
+            for e in range(k, count):
                 lr = lr if e == 0 else self._next(lr, e, base)
                 out[e] = lr
         return out

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from optim.schedules._schedule import NONNEGATIVE, Schedule, cos, where
+from optim.schedules._schedule import NONNEGATIVE, Schedule, cos, divide, where
 
 if TYPE_CHECKING:
     from optim._hyper import Hyper
@@ -86,16 +86,16 @@ class CosineAnnealingLR(Schedule):
         In numbered lines::
 
             (1) up = lr + (base - eta_min) * (1 - cos(pi / T_max)) / 2
-            (2) ratio = (1 + cos(pi * e / T_max)) / (1 + cos(pi * (e - 1) / T_max))
+            (2) ratio = divide(1 + cos(pi * e / T_max), 1 + cos(pi * (e - 1) / T_max))
             (3) down = ratio * (lr - eta_min) + eta_min
             (4) lr = where((e - 1 - T_max) % (2 * T_max) == 0, up, down)
 
         Line (1) is the step after a minimum, where the ratio (2) would
-        divide by ``1 + cos(pi) = 0``.
+        divide by ``1 + cos(pi) = 0`` (``divide`` gives inf there, unused).
         """
         eta_min, T_max, pi = self.eta_min, self.T_max, np.pi
         up = lr + (base - eta_min) * (1 - cos(pi / T_max)) / 2  # (1)
-        ratio = (1 + cos(pi * e / T_max)) / (1 + cos(pi * (e - 1) / T_max))  # (2)
+        ratio = divide(1 + cos(pi * e / T_max), 1 + cos(pi * (e - 1) / T_max))  # (2)
         down = ratio * (lr - eta_min) + eta_min  # (3)
         lr = where((e - 1 - T_max) % (2 * T_max) == 0, up, down)  # (4)
         return lr

@@ -74,18 +74,24 @@ def lrs_continue_where_they_stopped(
 ) -> None:
     """``lrs(base_lr, k)`` is the first ``k`` of ``lrs(base_lr, n)``, bit for bit, for ``k <= n``.
 
-    What lets a run continued from step ``k`` (``minimize(..., state=)``)
-    continue the schedule. Catches: a schedule whose values depend on how
+    And ``extend(base_lr, lrs(base_lr, k), n)``, which goes on from the
+    last lr, equals ``lrs(base_lr, n)``. What lets a run continued from step
+    ``k`` (``minimize(..., state=)``) continue the schedule, and an
+    optimizer's table of lrs grow. Catches: a schedule whose values depend on how
     many steps were asked for (a length used where a step count is meant).
     """
     schedule, base, n = _draw(source, data)
     k = data.draw(st.integers(0, n), label="k")
+    whole = schedule.lrs(base, n)
+    first = schedule.lrs(base, k)
     same(
-        schedule.lrs(base, k),
-        schedule.lrs(base, n)[:k],
+        first,
+        whole[:k],
         f"lrs for {k} steps against the first {k} of {n}",
         schedule=schedule,
     )
+    more = schedule.extend(base, first, n)
+    same(more, whole, f"lrs for {k} steps extended to {n}", schedule=schedule)
 
 
 def closed_form_equals_step_by_step(
