@@ -72,7 +72,7 @@ GP_MISSING = (
 
 
 def run(config: harness.Config, env: dict):
-    """Yield the quality, overhead and grid tables, then TPE against optuna's."""
+    """Yield the quality, overhead and grid tables, TPE against optuna's, multi-fidelity."""
     optuna, torch = optuna_module(), harness.optional("torch")
     gp = optuna is not None and torch is not None
     threads = harness.threads_note(env, config)
@@ -82,6 +82,9 @@ def run(config: harness.Config, env: dict):
     from benchmarks import search_tpe  # it builds on this module's problems
 
     yield search_tpe.tpe_table(config, optuna, threads)
+    from benchmarks import search_fidelity
+
+    yield from search_fidelity.run_suite(config, optuna)
 
 
 def optuna_module():

@@ -213,8 +213,9 @@ def _check_search(stdout, data, optuna, gp):
         "search_overhead",
         "grid_evaluation",
         "tpe_vs_optuna",
+        "search_fidelity",
     ]
-    quality, overhead, grid, tpe = tables
+    quality, overhead, grid, tpe, fidelity = tables
     for text in ("| problem | strategy | regret @ ", "| strategy | per trial (median)"):
         assert text in stdout
     assert "| evaluation | whole grid |" in stdout
@@ -283,6 +284,35 @@ def _check_search(stdout, data, optuna, gp):
             assert row["best_params"] == rows["batched"]["best_params"]
             assert math.isclose(row["best"], rows["batched"]["best"], rel_tol=1e-9)
     _check_tpe(tpe, optuna)
+    _check_fidelity(fidelity, optuna)
+
+
+def _check_fidelity(table, optuna):
+    """Steps to random search's regrets: ratios from the row's own steps, targets judged."""
+    methods = ["random", "successive halving", "hyperband", "asha", "hyperband + tpe"]
+    methods += ["optuna hyperband pruner"] * optuna
+    problems = ["Adam on diabetes", "SGD on Rosenbrock"]
+    assert [(r["problem"], r["method"]) for r in table["rows"]] == [
+        (p, m) for p in problems for m in methods
+    ]
+    for row in table["rows"]:
+        random = next(
+            r
+            for r in table["rows"]
+            if r["problem"] == row["problem"] and r["method"] == "random"
+        )
+        assert -1 <= row["rho_top"] <= 1 and -1 <= row["rho"] <= 1
+        for key in ("early", "final"):
+            assert random[f"steps_{key}"] > 0  # random reaches its own median
+            steps = row[f"steps_{key}"]
+            ratio = None if steps is None else random[f"steps_{key}"] / steps
+            assert row[f"ratio_{key}"] == ratio
+        if row["method"] == "random":
+            assert "verdict" not in row
+        elif row["ratio_final"] is None:
+            assert row["verdict"]["met"] is None
+        else:
+            _check_target(row["verdict"], row["ratio_final"], 5.0, ">=")
 
 
 def _check_tpe(table, optuna):
