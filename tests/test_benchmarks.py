@@ -291,7 +291,7 @@ def _check_fidelity(table, optuna):
     """Steps to random search's regrets: ratios from the row's own steps, targets judged."""
     methods = ["random", "successive halving", "hyperband", "asha", "hyperband + tpe"]
     methods += ["optuna hyperband pruner"] * optuna
-    problems = ["Adam on diabetes", "SGD on Rosenbrock"]
+    problems = ["Adam on diabetes", "SGD on Rosenbrock", "SGD on a quadratic"]
     assert [(r["problem"], r["method"]) for r in table["rows"]] == [
         (p, m) for p in problems for m in methods
     ]
@@ -301,7 +301,7 @@ def _check_fidelity(table, optuna):
             for r in table["rows"]
             if r["problem"] == row["problem"] and r["method"] == "random"
         )
-        assert -1 <= row["rho_top"] <= 1 and -1 <= row["rho"] <= 1
+        assert -1 <= row["rho"] <= 1 and not row["rho_top"] > 1
         for key in ("early", "final"):
             assert random[f"steps_{key}"] > 0  # random reaches its own median
             steps = row[f"steps_{key}"]
@@ -313,6 +313,21 @@ def _check_fidelity(table, optuna):
             assert row["verdict"]["met"] is None
         else:
             _check_target(row["verdict"], row["ratio_final"], 5.0, ">=")
+        assert ("vs_optuna" in row) == (optuna and row["method"] == "hyperband")
+        if "vs_optuna" in row:
+            peer = next(
+                r["steps_final"]
+                for r in table["rows"]
+                if r["problem"] == row["problem"]
+                and r["method"] == "optuna hyperband pruner"
+            )
+            ours = row["steps_final"]
+            if ours is None:
+                assert row["vs_optuna"]["met"] is None
+            elif peer is None:
+                assert row["vs_optuna"]["met"] is True
+            else:
+                _check_target(row["vs_optuna"], peer / ours, 1.0, ">=")
 
 
 def _check_tpe(table, optuna):
