@@ -22,6 +22,7 @@ uses fewer steps, trials and seeds (for CI).
 
 # %%
 import argparse
+import copy
 import io
 import os
 import shlex
@@ -39,23 +40,31 @@ from optim import SGD, Adam, RMSProp, minimize  # noqa: E402
 from search import (  # noqa: E402
     BayesSearch,
     GridSearch,
+    Hyperband,
     RandomSearch,
+    TPESearch,
     TrainedLoss,
     default_hyperparameters,
     default_space,
     grid_search,
+    hyperband_search,
     random_search,
     run,
+    tpe_search,
 )
 from search.defaults import LR_RANGE  # noqa: E402
 from search.plots import (  # noqa: E402
+    config_curves,
     descend_figure,
     label_points,
     loss_surface_figure,
     plot_best_so_far,
+    plot_best_vs_gradient_steps,
     plot_gp_1d,
     plot_loss_curves,
+    rungs_figure,
 )
+from search.plots.tpe import plot_tpe_densities  # noqa: E402
 from search.space import grid  # noqa: E402
 from surfaces import (  # noqa: E402
     Beale,
@@ -466,9 +475,130 @@ print(
 )
 
 # %% [markdown]
-# ## 6. The comparison
+# ## 6. TPE: the lecture's sampler
 #
-# The best validation loss found so far, for the three strategies on the
+# The lecture tunes its model with optuna, whose default sampler is TPE, the
+# tree-structured Parzen estimator (Bergstra et al. 2011). Where Bayesian
+# search models the loss ``y(x)``, TPE models where the good and the bad
+# configurations lie. It ranks the trials so far and calls the best
+# ``min(ceil(0.1 n), 25)`` of the ``n`` good and the rest bad (optuna's
+# rule), fits a density to each (a Parzen estimator: one Gaussian per trial,
+# truncated to the range and placed in the warped coordinates, so a log
+# scale for the learning rate, plus a broad prior), ``l(x)`` to the good and
+# ``g(x)`` to the bad, draws 24 candidates from ``l`` and proposes the one
+# with the largest ``l(x) / g(x)``: where good trials are dense and bad ones
+# sparse (under TPE's model that maximizes the expected improvement). Its
+# first 10 proposals are random. There is no GP to fit, so a proposal costs
+# little.
+#
+# The figure is the search itself after its trials: a fresh ``TPESearch``
+# with the same seed, told the trials of the run in order, proposes the same
+# points (the code checks it), and its densities are drawn: top, ``l`` and
+# ``g`` over the learning rate (the marginals of the joint densities over
+# ``lr`` and ``b1``), with the trials along the bottom; below, their ratio
+# ``l / g`` and the search's actual next proposal (dashed). The search
+# maximizes the *joint* ratio over both hyperparameters among its candidates,
+# so its proposal need not sit at the peak of this one-dimensional ratio.
+
+# %%
+n_tpe = 16 if QUICK else 30
+tpe = tpe_search(objective, space, n_tpe, seed=0)
+tpe_strategy = TPESearch(space, seed=0)  # the same search, replayed from its trials
+for t in tpe.trials:
+    (asked,) = tpe_strategy.ask()
+    assert asked == t.params, "a replayed TPE search proposes what the run did"
+    tpe_strategy.tell(t.params, t.value)
+good, bad = tpe_strategy.split()
+(tpe_next,) = copy.deepcopy(tpe_strategy).ask()  # asked of a copy: no change
+fig = Figure(figsize=(8, 6.6), dpi=120, layout="constrained")
+ax_density, ax_ratio = fig.subplots(2, 1, sharex=True)
+drawn = plot_tpe_densities(
+    ax_density, ax_ratio, tpe_strategy, "lr", proposal=tpe_next, legend=False
+)
+ax_density.set_ylabel("density (per unit of the log range)")
+ax_density.set_title(
+    f"TPE, seed 0, after {n_tpe} trials: good and bad densities over the learning rate"
+)
+ax_ratio.set_title("their ratio, which TPE maximizes, and its next proposal")
+handles, labels = ax_density.get_legend_handles_labels()
+more = ax_ratio.get_legend_handles_labels()
+handles.append(more[0][0])
+labels.append(more[1][0])
+fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
+save(fig, "10_tpe_densities.png")
+ratio_peak = drawn["x"][np.argmax(drawn["ratio"])]
+print(
+    f"6. TPE: {n_tpe} trials, best val loss {tpe.best.value:.1f} at lr "
+    f"{tpe.best.params['lr']:.3g}, b1 {tpe.best.params['b1']:.2f}; "
+    f"{len(good)} good and {len(bad)} bad trials; next proposal lr "
+    f"{tpe_next['lr']:.3g} (b1 {tpe_next['b1']:.2f}); l / g over lr peaks at "
+    f"lr {ratio_peak:.3g}"
+)
+
+# %% [markdown]
+# ## 7. Multi-fidelity search: stop the losers early
+#
+# Every trial so far trains for the full ``train_steps`` steps, though most
+# configurations show within a few dozen steps that they will lose.
+# Successive halving (Jamieson and Talwalkar 2016) trains many configurations
+# for a few steps, keeps the best third (``eta = 3``), trains those three
+# times longer, and so on up to the full budget. Hyperband (Li et al. 2018)
+# hedges against a bad guess of how early a configuration shows its worth:
+# it runs successive halving in several *brackets*, from the most aggressive
+# (many configurations, starting at the lowest budget) to plain random search
+# at the full budget. The budgets, the *rungs*, form a ladder of steps, each
+# ``eta`` times the one below, up to ``max_steps``: here the ``train_steps``
+# every other search trains for, so that their budgets are comparable. A
+# promoted configuration continues its training where its last rung stopped
+# (``TrainedLoss`` keeps where each run ended), and a whole rung trains in
+# one batched call.
+#
+# Each search from here on gets an objective of its own (``fresh_objective``):
+# an objective that had trained a configuration before would let a later
+# search continue that run, and its gradient steps would be undercounted.
+# The figure is the picture of the d2l book's chapter on hyperparameter
+# optimization: every configuration's validation loss against the steps it
+# was trained to, one line through the rungs it reached, coloured by the
+# rung where its bracket started; a line that goes on was promoted, one that
+# ends in a cross was stopped.
+
+# %%
+
+
+def fresh_objective():
+    """Adam's validation loss after ``train_steps`` steps, with no run remembered."""
+    return TrainedLoss(Adam, train=train, val=val, steps=train_steps, test=test)
+
+
+hb = hyperband_search(fresh_objective(), space, train_steps, seed=0)
+budgets = sorted({t.steps for t in hb.trials})
+plan = Hyperband(space, seed=0, max_steps=train_steps).plan()
+n_configs = len(config_curves(hb))
+fig = rungs_figure(
+    hb,
+    title=f"Hyperband, seed 0: {n_configs} configurations in {len(plan)} brackets, "
+    f"eta = 3, up to {train_steps} steps",
+    ylabel=VAL_LOSS,
+)
+save(fig, "11_hyperband_rungs.png")
+full = random_search(fresh_objective(), space, n_configs, seed=0)
+print(
+    f"7. Hyperband: rungs {budgets} steps, brackets of {plan} configurations, "
+    f"{len(hb.trials)} trials; best val loss {hb.best.value:.1f} (at "
+    f"{hb.best.steps} steps)"
+)
+print(
+    f"  gradient steps spent: Hyperband {hb.gradient_steps}; random search on as "
+    f"many configurations ({n_configs}) at the full {train_steps} steps "
+    f"{full.gradient_steps} ({full.gradient_steps / hb.gradient_steps:.1f} times "
+    f"as many), best val loss {full.best.value:.1f}"
+)
+
+# %% [markdown]
+# ## 8. The comparison
+#
+# The best validation loss found so far, for the four strategies that train
+# every trial fully (grid, random, Bayesian and TPE) on the
 # two-hyperparameter problem, repeated with several seeds: the median over
 # the seeds, and the quartiles when there are at least 5 seeds (with fewer,
 # as in ``--quick``, each seed's own curve, thin, instead). The grid visits
@@ -487,6 +617,14 @@ print(
 # GP before each proposal, which here, with training runs of a few
 # milliseconds, costs more than the training itself (the printed "whole
 # search" seconds).
+#
+# A trial of Hyperband is not a trial of the others: most of its trials train
+# for a few steps. So the second figure compares random, Bayesian, TPE and
+# Hyperband search at equal *compute*: the same gap against the inner
+# gradient steps spent (the running total of ``Trial.gradient_steps``, on a
+# log axis; a diverged run stops early and costs less). Every seed's best so
+# far is read at the same totals of steps, and the median is over the seeds
+# that spent that many.
 
 # %%
 
@@ -512,6 +650,12 @@ class Clocked:
         self.ends += [time.perf_counter() - self.t0] * len(params)
         return values
 
+    def evaluate(self, params):
+        """As ``batch``, with the steps trained and spent (what ``run`` calls)."""
+        done = self.objective.evaluate(params)  # a whole grid, or a rung, at once
+        self.ends += [time.perf_counter() - self.t0] * len(params)
+        return done
+
     def __getattr__(self, name):
         return getattr(self.objective, name)
 
@@ -524,18 +668,23 @@ strategies = {  # seed -> a fresh strategy
     "grid": lambda s: GridSearch(space, side, shuffle=True, seed=s),  # a walk per seed
     "random": lambda s: RandomSearch(space, seed=s),
     "Bayesian": lambda s: BayesSearch(space, seed=s),
+    "TPE": lambda s: TPESearch(space, seed=s),
+    "Hyperband": lambda s: Hyperband(space, seed=s, max_steps=train_steps),
 }
 searches = {name: [] for name in strategies}  # per seed: a SearchResult
-ends = {name: [] for name in strategies}  # per seed: (n_trials,) seconds
+ends = {name: [] for name in strategies}  # per seed: (trials,) seconds
 for seed in seeds:
     for name, strategy in strategies.items():
-        clocked = Clocked(objective)
-        searches[name].append(run(clocked, strategy(seed), n_trials))
+        clocked, made = Clocked(fresh_objective()), strategy(seed)
+        # Hyperband: one iteration, all its brackets (its n_trials evaluations)
+        n = made.n_trials if isinstance(made, Hyperband) else n_trials
+        searches[name].append(run(clocked, made, n))
         ends[name].append(clocked.ends)
+full_trials = ["grid", "random", "Bayesian", "TPE"]  # every trial fully trained
 results = {k: [[t.value for t in r.trials] for r in v] for k, v in searches.items()}
 seen = [v for runs in results.values() for r in runs for v in r if np.isfinite(v)]
 ref = min(min(seen), float(np.min(values[np.isfinite(values)])), closed["val"]) - 1.0
-gaps = {k: [np.asarray(r) - ref for r in runs] for k, runs in results.items()}
+gaps = {k: [np.asarray(r) - ref for r in results[k]] for k in full_trials}
 seconds = {k: np.median(v, axis=0) for k, v in ends.items()}  # median over seeds
 fig = Figure(figsize=(13, 5.6), dpi=110, layout="constrained")
 ax_t, ax_s = fig.subplots(1, 2, sharey=True)
@@ -561,22 +710,58 @@ handles, labels = ax_t.get_legend_handles_labels()
 fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
 spread_name = "quartiles" if len(seeds) >= MIN_BAND_SEEDS else "each seed, thin"
 fig.suptitle(
-    f"grid (shuffled), random and Bayesian search: {n_trials} trials, "
+    f"grid (shuffled), random, Bayesian and TPE search: {n_trials} trials, "
     f"{len(seeds)} seeds (median, {spread_name})"
 )
 save(fig, "09_comparison.png")
-print(f"6. comparison over {len(seeds)} seeds, {n_trials} trials each")
+print(
+    f"8. comparison over {len(seeds)} seeds, {n_trials} trials each "
+    f"(Hyperband: {len(searches['Hyperband'][0].trials)}, one iteration)"
+)
 for k, v in searches.items():
     training = np.median([sum(t.seconds for t in r.trials) for r in v])
     print(
-        f"  {k:8s}: median over seeds: best val loss "
-        f"{np.median([r.best.value for r in v]):.1f}, seconds training "
+        f"  {k:9s}: median over seeds: best val loss "
+        f"{np.median([r.best.value for r in v]):.1f}, gradient steps "
+        f"{np.median([r.gradient_steps for r in v]):.0f}, seconds training "
         f"{training:.3f}, whole search {seconds[k][-1]:.3f}"
     )
 bests = {k: min(r.best.value for r in v) for k, v in searches.items()}
 print(
     f"  best over all {len(seeds)} seeds: val loss "
     + ", ".join(f"{k} {v:.1f}" for k, v in bests.items())
+)
+compute = ["random", "Bayesian", "TPE", "Hyperband"]
+colors = [f"C{full_trials.index(k)}" if k in full_trials else "C4" for k in compute]
+fig = Figure(figsize=(9, 6), dpi=120, layout="constrained")
+ax = fig.subplots()
+curves = plot_best_vs_gradient_steps(
+    ax, {k: searches[k] for k in compute}, offset=ref, log=True, colors=colors,
+    min_band_seeds=MIN_BAND_SEEDS, ylabel=ylabel, legend=False,
+    xlabel="inner gradient steps spent, running total (log scale; median over seeds)",
+)  # fmt: skip
+ax.axhline(closed["val"] - ref, color="0.3", ls=":", label="closed form")
+handles, labels = ax.get_legend_handles_labels()
+fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
+ax.set_title(
+    f"the best so far at equal compute: {len(seeds)} seeds (median, {spread_name})"
+)
+save(fig, "12_gradient_steps.png")
+
+
+def best_at(name, steps):
+    """The median best val loss of ``name`` after ``steps`` gradient steps (drawn)."""
+    x, median = curves[name]
+    return median[np.searchsorted(x, steps, side="right") - 1] + ref
+
+
+hb_steps = np.median([r.gradient_steps for r in searches["Hyperband"]])
+rs_steps = np.median([r.gradient_steps for r in searches["random"]])
+print(
+    f"  at equal compute: Hyperband's median of {hb_steps:.0f} gradient steps "
+    f"reaches {best_at('Hyperband', hb_steps):.1f}; random search with as many "
+    f"steps {best_at('random', hb_steps):.1f}, with all its {rs_steps:.0f} "
+    f"{best_at('random', rs_steps):.1f}"
 )
 tuned = min(searches["Bayesian"], key=lambda res: res.best.value)
 print(

@@ -19,6 +19,7 @@ import pytest
 from matplotlib.collections import PathCollection
 
 from search.bayes_search import BayesSearch
+from search.tpe_search import TPESearch
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "examples" / "walkthrough.py"
@@ -33,6 +34,9 @@ FIGURES = [
     "07_bayes_gp.png",
     "08_bayes_proposals.png",
     "09_comparison.png",
+    "10_tpe_densities.png",
+    "11_hyperband_rungs.png",
+    "12_gradient_steps.png",
 ]
 
 
@@ -145,6 +149,8 @@ def test_loss_is_named_as_computed(walkthrough):
         figures["05_hyperparameter_surface.png"].axes[1].get_ylabel(),  # colour bar
         figures["08_bayes_proposals.png"].axes[1].get_ylabel(),
         figures["09_comparison.png"].axes[0].get_ylabel(),
+        figures["11_hyperband_rungs.png"].axes[0].get_ylabel(),
+        figures["12_gradient_steps.png"].axes[0].get_ylabel(),
     ]
     for label in labels:
         assert r"(1/2n)\,\|Xw - y\|^2" in label, label
@@ -186,8 +192,81 @@ def test_comparison_spreads_and_grid_order(walkthrough):
     orders = [[t.params["lr"] for t in r.trials] for r in ns["searches"]["grid"]]
     assert all(o != sorted(o) for o in orders) and orders[0] != orders[1]
     # medians and bests are labelled as such
-    assert printed.count("median over seeds: best val loss") == 3
+    assert printed.count("median over seeds: best val loss") == len(ns["searches"]) == 5
     assert "best over all 3 seeds: val loss" in printed
+
+
+@pytest.mark.slow
+def test_tpe_figure_is_the_searchs_own_with_its_next_proposal(walkthrough):
+    ns, printed = walkthrough
+    trials = ns["tpe"].trials
+    assert len(trials) == ns["n_tpe"]
+    strategy = TPESearch(ns["space"], seed=0)  # the script's search, replayed
+    for t in trials:
+        strategy.ask()
+        strategy.tell(t.params, t.value)
+    good, bad = strategy.split()
+    (expected,) = strategy.ask()
+    fig = ns["FIGURES"]["10_tpe_densities.png"]
+    for ax in fig.axes:
+        (marker,) = [
+            line
+            for line in ax.get_lines()
+            if line.get_label() == "the search's next proposal"
+        ]
+        assert marker.get_xdata()[0] == pytest.approx(expected["lr"], rel=1e-12)
+    labels = [t.get_text() for t in fig.legends[0].texts]
+    assert f"good trials ({len(good)})" in labels
+    assert f"bad trials ({len(bad)})" in labels
+    assert len(good) + len(bad) == len(trials)
+    assert f"{len(good)} good and {len(bad)} bad trials" in printed
+
+
+@pytest.mark.slow
+def test_rungs_figure_draws_every_hyperband_configuration(walkthrough):
+    ns, printed = walkthrough
+    hb = ns["hb"]
+    ax = ns["FIGURES"]["11_hyperband_rungs.png"].axes[0]
+    configs = {
+        tuple(sorted((k, v) for k, v in t.params.items() if k != "steps"))
+        for t in hb.trials
+    }
+    lines = [
+        line
+        for line in ax.get_lines()
+        if line.get_linestyle() == "-" and line.get_marker() == "o"
+    ]
+    assert len(lines) == len(configs) == sum(ns["plan"])
+    assert max(t.steps for t in hb.trials) == ns["train_steps"]  # comparable budgets
+    at_top = sum(t.steps == ns["train_steps"] for t in hb.trials)
+    labels = [t.get_text() for t in ax.figure.legends[0].texts]
+    assert f"trained to {ns['train_steps']} steps ({at_top})" in labels
+    # promotions continue training: fewer steps spent than trained to
+    spent = sum(t.gradient_steps for t in hb.trials)
+    assert spent == hb.gradient_steps < sum(t.steps for t in hb.trials)
+    assert f"gradient steps spent: Hyperband {spent};" in printed
+    full = ns["full"]
+    assert len(full.trials) == len(configs)
+    assert f"full {ns['train_steps']} steps {full.gradient_steps} (" in printed
+
+
+@pytest.mark.slow
+def test_gradient_steps_figure_spends_what_each_search_spent(walkthrough):
+    ns, printed = walkthrough
+    ax = ns["FIGURES"]["12_gradient_steps.png"].axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    for name in ("random", "Bayesian", "TPE", "Hyperband"):
+        runs = ns["searches"][name]
+        (median,) = [
+            line
+            for line in ax.get_lines()
+            if line.get_label() == f"{name} (median of {len(runs)} seeds)"
+        ]
+        x = median.get_xdata()
+        assert x[0] == min(r.trials[0].gradient_steps for r in runs)
+        assert x[-1] == max(r.gradient_steps for r in runs)
+    hb = np.median([r.gradient_steps for r in ns["searches"]["Hyperband"]])
+    assert f"Hyperband's median of {hb:.0f} gradient steps" in printed
 
 
 @pytest.mark.slow
