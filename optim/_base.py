@@ -139,10 +139,18 @@ class Optimizer:
         base = self._schedule.start_lr(0.0)
         return np.broadcast_shapes(self._schedule.batch_shape, np.shape(base))
 
+    def columns_for(self, state: tuple[Any, ...]) -> dict[str, Hyper]:
+        """The hyperparameters of the step that follows ``state``: :meth:`columns_at` its count + 1.
+
+        What ``step`` reads. A state's first entry is its step count ``t``
+        (every state of this project's optimizers).
+        """
+        return self.columns_at(state[0] + 1)
+
     def columns_at(self, t: int) -> dict[str, Hyper]:
         """The hyperparameters of step ``t`` (``>= 1``) ready to broadcast: :meth:`columns`, lr scheduled.
 
-        What ``step`` reads, with ``t`` its state's count plus one. With a
+        What ``step`` reads (:meth:`columns_for` its state). With a
         number as ``lr`` these are :meth:`columns` (the same dict, not a
         copy: a step reads it, never writes); with a schedule as ``lr``,
         ``lr`` is the schedule's lr of step ``t``, as torch's scheduler sets

@@ -19,14 +19,10 @@ import numpy as np
 if TYPE_CHECKING:  # the types of the annotations (numpy.typing takes 1 ms to import)
     from numpy.typing import ArrayLike, NDArray
 
-    from optim.schedules._schedule import Schedule
-
     # A float64 array: parameters, gradients and state buffers (*batch, d).
     Array: TypeAlias = NDArray[np.float64]
     # A numeric hyperparameter: a float, or a float64 array over the batch.
     Hyper: TypeAlias = float | NDArray[np.float64]
-    # A learning rate: a hyperparameter, or a schedule (optim.schedules).
-    LR: TypeAlias = Hyper | Schedule
 
 
 class Range(NamedTuple):

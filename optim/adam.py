@@ -14,7 +14,7 @@ from optim._lerp import lerp
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from optim._hyper import LR, Array, Hyper
+    from optim._hyper import Array, Hyper
 
 
 class AdamState(NamedTuple):
@@ -97,7 +97,7 @@ class Adam(Optimizer):
     array([ 0.9, -1.9])
     """
 
-    lr: LR = 1e-3
+    lr: Hyper = 1e-3
     b1: Hyper = 0.9
     b2: Hyper = 0.999
     eps: Hyper = 1e-8
@@ -160,7 +160,7 @@ class Adam(Optimizer):
             ``(*batch, d)``.
         state : AdamState
         """
-        c = self.columns_at(state[0] + 1)  # name -> float or (*batch, 1) column
+        c = self.columns_for(state)  # name -> float or (*batch, 1) column
         weight_decay = c["weight_decay"]
         g = -g if self.maximize else g  # (1)
         if "weight_decay" in self._nonzero:

@@ -101,7 +101,7 @@ class AdamW(Adam):
             ``(*batch, d)``.
         state : AdamState
         """
-        c = self.columns_at(state[0] + 1)  # name -> float or (*batch, 1) column
+        c = self.columns_for(state)  # name -> float or (*batch, 1) column
         lr, weight_decay = c["lr"], c["weight_decay"]
         g = -g if self.maximize else g  # (1)
         if "weight_decay" in self._nonzero:

@@ -14,7 +14,7 @@ from optim._lerp import lerp
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from optim._hyper import LR, Array, Hyper
+    from optim._hyper import Array, Hyper
 
 
 class RMSPropState(NamedTuple):
@@ -94,7 +94,7 @@ class RMSProp(Optimizer):
     array([ 0.99, -1.99])
     """
 
-    lr: LR = 1e-2
+    lr: Hyper = 1e-2
     alpha: Hyper = 0.99
     eps: Hyper = 1e-8
     weight_decay: Hyper = 0.0
@@ -187,7 +187,7 @@ class RMSProp(Optimizer):
             ``(*batch, d)``.
         state : RMSPropState
         """
-        c = self.columns_at(state[0] + 1)  # name -> float or (*batch, 1) column
+        c = self.columns_for(state)  # name -> float or (*batch, 1) column
         lr, alpha, eps, momentum = c["lr"], c["alpha"], c["eps"], c["momentum"]
         weight_decay = c["weight_decay"]
         maximize, centered = self.maximize, self.centered

@@ -14,7 +14,7 @@ from optim._hyper import Range
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-    from optim._hyper import LR, Array, Hyper
+    from optim._hyper import Array, Hyper
 
 
 class SGDState(NamedTuple):
@@ -76,7 +76,7 @@ class SGD(Optimizer):
     array([ 0.8, -1.6])
     """
 
-    lr: LR = 1e-3
+    lr: Hyper = 1e-3
     momentum: Hyper = 0.0
     dampening: Hyper = 0.0
     nesterov: bool = False
@@ -158,7 +158,7 @@ class SGD(Optimizer):
             ``(*batch, d)``.
         state : SGDState
         """
-        c = self.columns_at(state[0] + 1)  # name -> float or (*batch, 1) column
+        c = self.columns_for(state)  # name -> float or (*batch, 1) column
         lr, momentum, dampening = c["lr"], c["momentum"], c["dampening"]
         weight_decay = c["weight_decay"]
         maximize, nesterov = self.maximize, self.nesterov

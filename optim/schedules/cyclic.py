@@ -60,7 +60,7 @@ class CyclicLR(Schedule):
 
     Examples
     --------
-    >>> CyclicLR(base_lr=0.0, max_lr=1.0, step_size_up=2).lrs(None, 5)
+    >>> CyclicLR(base_lr=0.0, max_lr=1.0, step_size_up=2).lrs(1.0, 5)  # 1.0: not read
     array([0. , 0.5, 1. , 0.5, 0. ])
     """
 
@@ -149,8 +149,8 @@ class OneCycleLR(Schedule):
     Examples
     --------
     >>> OneCycleLR(max_lr=1.0, total_steps=4, pct_start=0.5, div_factor=2.0,
-    ...            final_div_factor=1.0, anneal_strategy="linear").lrs(None, 4)
-    array([0.5       , 1.        , 0.75      , 0.5       ])
+    ...            final_div_factor=1.0, anneal_strategy="linear").lrs(1.0, 4)
+    array([0.5 , 1.  , 0.75, 0.5 ])
     """
 
     max_lr: Hyper

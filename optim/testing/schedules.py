@@ -23,7 +23,6 @@ import numpy as np
 from hypothesis import strategies as st
 
 from optim.schedules._schedule import Schedule
-from optim.sgd import SGD
 from optim.testing._property import close, run, same
 
 if TYPE_CHECKING:
@@ -38,6 +37,9 @@ MAX_STEPS = 300
 # T_max**2 * 1e-16 relative near its minimum: 1e-9 of the largest lr covers
 # T_max up to the thousands.
 CLOSED_RTOL = 1e-9
+# Steps of each optimizer in optimizer_takes_the_lr_of_each_step (it builds
+# an optimizer at each step to compare with).
+OPTIMIZER_STEPS = 40
 
 
 def _draw(source: Schedule | Factory, data: DataObject) -> tuple[Schedule, float, int]:
@@ -152,23 +154,32 @@ def element(value: Any, index: tuple[int, ...], shape: tuple[int, ...]) -> Any:
 def optimizer_takes_the_lr_of_each_step(
     source: Schedule | Factory, data: DataObject
 ) -> None:
-    """SGD given the schedule as ``lr`` takes step ``t`` as SGD with ``lr = lrs(base_lr, n)[t - 1]``.
+    """Each optimizer given the schedule as ``lr`` takes step ``t`` as with ``lr = lrs(base_lr, n)[t - 1]``.
 
-    The optimizer's own state counts its steps; step ``t`` reads the lr of
-    step ``t``. Catches: the lr of step ``t + 1`` or ``t - 1`` (a count read
-    before or after it is advanced).
+    For SGD, RMSProp, Adam and AdamW (default hyperparameters otherwise),
+    bit for bit, from the same state at every step: the optimizer's own
+    state counts its steps, and step ``t`` reads the lr of step ``t``.
+    Catches: the lr of step ``t + 1`` or ``t - 1`` (a count read before or
+    after it is advanced), a decay or a buffer that keeps the first lr.
     """
+    from optim import OPTIMIZERS  # the registry (optim imports this kit lazily)
+
     schedule, base, n = _draw(source, data)
     if _takes_a_base(schedule):
         schedule = dataclasses.replace(schedule, base_lr=base)
-    opt, lrs = SGD(lr=schedule), schedule.lrs(base, n)
-    x = np.ones(schedule.batch_shape + (1,))
-    state = opt.init(x)
-    for t in range(1, n + 1):
-        x_new, state = opt.step(x, x, state)
-        lr = lrs[t - 1][..., None]
-        same(x_new, x - lr * x, f"x after step {t}", schedule=schedule)
-        x = x_new
+    n = min(n, OPTIMIZER_STEPS)
+    lrs, shape = schedule.lrs(base, n), schedule.batch_shape + (2,)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    for name, cls in OPTIMIZERS.items():
+        lr: Any = schedule  # a schedule is an lr (optim.schedules)
+        opt = cls(lr=lr)
+        x, state = rng.normal(size=shape), opt.init(np.zeros(shape))
+        for t in range(1, n + 1):
+            g = rng.normal(size=shape)
+            expected = cls(lr=np.broadcast_to(lrs[t - 1], shape[:-1]).copy())
+            x_const, _ = expected.step(x, g, state)
+            x, state = opt.step(x, g, state)
+            same(x, x_const, f"{name}: x after step {t}", schedule=schedule)
 
 
 def _takes_a_base(schedule: Schedule) -> bool:
