@@ -65,7 +65,7 @@ from search.plots import (  # noqa: E402
     rungs_figure,
 )
 from search.plots.tpe import plot_tpe_densities  # noqa: E402
-from search.space import grid  # noqa: E402
+from search.space import grid, to_unit  # noqa: E402
 from surfaces import (  # noqa: E402
     Beale,
     LinearRegression,
@@ -494,11 +494,18 @@ print(
 # The figure is the search itself after its trials: a fresh ``TPESearch``
 # with the same seed, told the trials of the run in order, proposes the same
 # points (the code checks it), and its densities are drawn: top, ``l`` and
-# ``g`` over the learning rate (the marginals of the joint densities over
-# ``lr`` and ``b1``), with the trials along the bottom; below, their ratio
-# ``l / g`` and the search's actual next proposal (dashed). The search
-# maximizes the *joint* ratio over both hyperparameters among its candidates,
-# so its proposal need not sit at the peak of this one-dimensional ratio.
+# ``g`` over the learning rate (left) and over ``b1`` (right), each the
+# marginal of the joint density over both (the other summed out), with the
+# trials along the bottom; below, their ratio ``l / g`` and the search's
+# actual next proposal (dashed). The search maximizes the *joint* ratio among
+# its candidates, so its proposal need not sit at the peak of either
+# one-dimensional ratio. Far from every trial, both densities are only their
+# prior kernel, weighted ``w / (n_group + w)`` (``w = prior_weight``, 1), so
+# there ``l / g`` is ``(n_bad + w) / (n_good + w)``: large, since few trials
+# are good (``ceil(0.1 n)`` of ``n``). So TPE explores the empty corners of
+# the joint space, which a marginal, with the other hyperparameter summed
+# out, cannot show: the printed joint ratios compare its next proposal, its
+# best trial and that limit.
 
 # %%
 n_tpe = 16 if QUICK else 30
@@ -510,29 +517,48 @@ for t in tpe.trials:
     tpe_strategy.tell(t.params, t.value)
 good, bad = tpe_strategy.split()
 (tpe_next,) = copy.deepcopy(tpe_strategy).ask()  # asked of a copy: no change
-fig = Figure(figsize=(8, 6.6), dpi=120, layout="constrained")
-ax_density, ax_ratio = fig.subplots(2, 1, sharex=True)
-drawn = plot_tpe_densities(
-    ax_density, ax_ratio, tpe_strategy, "lr", proposal=tpe_next, legend=False
-)
-ax_density.set_ylabel("density (per unit of the log range)")
-ax_density.set_title(
-    f"TPE, seed 0, after {n_tpe} trials: good and bad densities over the learning rate"
-)
-ax_ratio.set_title("their ratio, which TPE maximizes, and its next proposal")
-handles, labels = ax_density.get_legend_handles_labels()
-more = ax_ratio.get_legend_handles_labels()
+fig = Figure(figsize=(12, 6.6), dpi=120, layout="constrained")
+panels = fig.subplots(2, 2, sharex="col")
+drawn = {}
+for j, name in enumerate(space):  # lr, then b1: both coordinates of the proposal
+    drawn[name] = plot_tpe_densities(
+        panels[0, j], panels[1, j], tpe_strategy, name, proposal=tpe_next, legend=False
+    )
+    panels[0, j].set_title(f"good and bad densities over {name}")
+    panels[1, j].set_title(f"their ratio over {name}, and the next proposal")
+panels[0, 0].set_ylabel("density (per unit of the log range)")
+handles, labels = panels[0, 0].get_legend_handles_labels()
+more = panels[1, 0].get_legend_handles_labels()
 handles.append(more[0][0])
 labels.append(more[1][0])
-fig.legend(handles, labels, loc="outside lower center", ncols=3, frameon=False)
+fig.legend(handles, labels, loc="outside lower center", ncols=6, frameon=False)
+fig.suptitle(
+    f"TPE, seed 0, after {n_tpe} trials: the marginals of its densities, "
+    "and its next proposal (the joint l / g's best candidate)"
+)
 save(fig, "10_tpe_densities.png")
-ratio_peak = drawn["x"][np.argmax(drawn["ratio"])]
+ratio_peak = drawn["lr"]["x"][np.argmax(drawn["lr"]["ratio"])]
+L_good, G_bad = tpe_strategy.estimators()  # the joint densities l and g
+
+
+def joint_ratio(params):
+    """TPE's joint ``l / g`` at ``params`` (in the unit square it models)."""
+    u = np.array([to_unit(space, params)])  # (1, 2)
+    return float(np.exp(L_good.log_pdf(u) - G_bad.log_pdf(u))[0])
+
+
+w = tpe_strategy.prior_weight
 print(
     f"6. TPE: {n_tpe} trials, best val loss {tpe.best.value:.1f} at lr "
     f"{tpe.best.params['lr']:.3g}, b1 {tpe.best.params['b1']:.2f}; "
     f"{len(good)} good and {len(bad)} bad trials; next proposal lr "
     f"{tpe_next['lr']:.3g} (b1 {tpe_next['b1']:.2f}); l / g over lr peaks at "
     f"lr {ratio_peak:.3g}"
+)
+print(
+    f"  joint l / g: at the next proposal {joint_ratio(tpe_next):.2f}, at the best "
+    f"trial {joint_ratio(tpe.best.params):.2f}; far from every trial "
+    f"(n_bad + w) / (n_good + w) = {(len(bad) + w) / (len(good) + w):.2f}"
 )
 
 # %% [markdown]

@@ -208,18 +208,22 @@ def test_tpe_figure_is_the_searchs_own_with_its_next_proposal(walkthrough):
     good, bad = strategy.split()
     (expected,) = strategy.ask()
     fig = ns["FIGURES"]["10_tpe_densities.png"]
-    for ax in fig.axes:
+    assert len(fig.axes) == 4  # densities above ratios; lr left, b1 right
+    for k, ax in enumerate(fig.axes):
         (marker,) = [
             line
             for line in ax.get_lines()
             if line.get_label() == "the search's next proposal"
         ]
-        assert marker.get_xdata()[0] == pytest.approx(expected["lr"], rel=1e-12)
+        name = ["lr", "b1"][k % 2]
+        assert marker.get_xdata()[0] == pytest.approx(expected[name], rel=1e-12)
     labels = [t.get_text() for t in fig.legends[0].texts]
     assert f"good trials ({len(good)})" in labels
     assert f"bad trials ({len(bad)})" in labels
     assert len(good) + len(bad) == len(trials)
     assert f"{len(good)} good and {len(bad)} bad trials" in printed
+    # far from every trial only the prior kernels (weight 1) are left
+    assert f"= {(len(bad) + 1) / (len(good) + 1):.2f}" in printed
 
 
 @pytest.mark.slow
