@@ -21,7 +21,7 @@ from optim.schedules import CosineAnnealingLR
 
 LR = 1e-3
 # (d, steps of a timed run, steps with --quick)
-SIZES = [(2, 5_000, 500), (1_000_000, 40, 5)]
+SIZES = [(2, 5_000, 500), (1_000_000, 100, 5)]
 
 
 def run(config: harness.Config, env: dict):

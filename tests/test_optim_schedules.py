@@ -282,3 +282,32 @@ def test_the_readme_schedule_example_prints_what_its_comments_say():
     assert same == "True"
     warm = np.array(lrs.strip("[]").split(), dtype=float)
     np.testing.assert_allclose(warm, [1e-3, 9.9e-2, 0.1, 6.8e-8], rtol=0.01)
+
+
+def test_a_batch_of_warmups_and_peaks_trains_in_one_run_as_the_search_builds_it():
+    # the tunable form: peak lr and warm-up length as arrays; warm-up 0 is a
+    # milestone 0, which (as in torch) skips the warm-up: cosine from step 1
+    steps, peak, warm = 300, np.array([1e-2, 2e-2, 5e-2]), np.array([0, 10, 100])
+    sched = S.SequentialLR(
+        [
+            S.LinearLR(0.01, total_iters=np.maximum(warm, 1)),
+            S.CosineAnnealingLR(T_max=steps - warm),
+        ],
+        milestones=[warm],
+        base_lr=peak,
+    )
+    cosine = S.CosineAnnealingLR(T_max=steps, base_lr=peak[0]).lrs(peak[0], steps)
+    np.testing.assert_array_equal(sched.lrs(peak, steps)[:, 0], cosine)
+    surface = Rosenbrock()
+    batch = minimize(surface, surface.start, Adam(lr=sched), steps)
+    for i in range(3):
+        single = S.SequentialLR(
+            [
+                S.LinearLR(0.01, total_iters=max(int(warm[i]), 1)),
+                S.CosineAnnealingLR(T_max=steps - int(warm[i])),
+            ],
+            milestones=[int(warm[i])],
+            base_lr=peak[i],
+        )
+        alone = minimize(surface, surface.start, Adam(lr=single), steps)
+        np.testing.assert_allclose(batch.values[:, i], alone.values, rtol=1e-13)

@@ -21,6 +21,24 @@ base lr: ``Adam(lr=CosineAnnealingLR(T_max=100, base_lr=0.1))`` (without
 Step ``t`` of the optimizer (its state's count) uses the schedule's lr of
 step ``t``, so a run continued from a saved state continues the schedule.
 
+Why the schedule is the optimizer's ``lr`` rather than an argument of
+:func:`optim.minimize`: the lr is read inside ``step`` (AdamW's decoupled
+decay, a user's own loop over ``opt.step``, the property kits), which
+``minimize(schedule=...)`` would not reach; and an optimizer that names its
+schedule stays one frozen value that a search records, compares (``==``),
+hashes and sends to a process pool. Why the base lr is on the schedule: the
+optimizer's ``lr`` field holds the schedule, so the schedule must carry the
+number torch would read from the optimizer (``lrs(base_lr, n)`` still takes
+it as an argument, as a torch scheduler reads any optimizer's).
+
+Differences from torch: no ``last_epoch`` (a run resumes from the
+optimizer's state instead), ``CyclicLR`` and ``OneCycleLR`` set the lr only
+(torch's ``cycle_momentum=False``) and take no ``scale_fn``; arguments that
+torch accepts but then divides by, or never restores from, are refused
+(``ConstantLR(factor=0)``, ``total_iters=0``), milestones must increase,
+and ``SequentialLR`` and ``ChainedScheduler`` take only the chainable
+schedules.
+
 Examples
 --------
 >>> from optim.schedules import CosineAnnealingLR, LinearLR, SequentialLR
