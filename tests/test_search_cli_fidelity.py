@@ -65,6 +65,7 @@ def test_a_stored_hyperband_search_resumes_to_the_same_trials(capsys, tmp_path):
     _, first = search(capsys, tmp_path, *argv, str(cut), "--trials", "10")
     out, resumed = search(capsys, tmp_path, *argv, str(cut))
     assert "10 trials stored, resuming" in out
+
     def key(rows):  # the evaluations, in any order: a first run of 10 trials asked
         # smaller rounds, so the brackets' rungs interleave differently
         return sorted((r["lr"], r["b1"], r["steps"], r["loss"]) for r in rows)

@@ -431,7 +431,9 @@ def test_to_csv_columns_and_rows(tmp_path):
         "n",
         "kind",
     ]
-    assert rows[0]["trained_steps"] == rows[0]["gradient_steps"] == ""  # a plain function
+    assert (
+        rows[0]["trained_steps"] == rows[0]["gradient_steps"] == ""
+    )  # a plain function
     for row, t in zip(rows, result.trials, strict=True):
         assert int(row["index"]) == t.index and row["status"] == t.status
         assert same(float(row["value"]), t.value) and row["message"] == t.message
