@@ -121,3 +121,12 @@ def test_bad_budgets_exit_2_with_one_line(capsys, tmp_path, argv, message):
     out, _ = search(capsys, tmp_path, *argv, status=2)
     assert message in out
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_a_multi_fidelity_search_draws_its_rungs_not_a_heat_map(capsys, tmp_path):
+    out_dir = tmp_path / "plots"
+    argv = ["search", "--strategy", "sha", "--max-steps", "9", "--out", str(out_dir)]
+    assert main(argv) == 0
+    assert "rungs.png" in capsys.readouterr().out
+    assert (out_dir / "rungs.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (out_dir / "loss_surface.png").exists()  # scores at mixed budgets

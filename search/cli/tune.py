@@ -213,7 +213,8 @@ def _add_output_options(group) -> None:
         default=Path("hpo-search-results"),
         metavar="DIR",
         help="directory for results.json, trials.csv, best_so_far.png and (two "
-        "tuned hyperparameters) loss_surface.png, created if missing; files of "
+        "tuned hyperparameters) loss_surface.png, or (hyperband, sha, asha) "
+        "rungs.png, created if missing; files of "
         "these names in it are replaced (default: hpo-search-results)",
     )
     group.add_argument("--no-plot", action="store_true", help="write no plots (faster)")

@@ -254,8 +254,12 @@ def write_files(tuning: Tuning, result: SearchResult) -> list[Path]:
 
 
 def save_plots(tuning: Tuning, result: SearchResult) -> list[Path]:
-    """The best-so-far figure, and the heat map for two tuned hyperparameters."""
-    from search.plots import loss_surface_figure, trials_figure
+    """The best-so-far figure, and the heat map for two tuned hyperparameters.
+
+    A multi-fidelity search draws its rungs instead of the heat map: its
+    trials are scored at different budgets.
+    """
+    from search.plots import loss_surface_figure, rungs_figure, trials_figure
 
     args, space, problem = tuning.args, tuning.space, tuning.problem
     values = np.array([t.value for t in result.trials])
@@ -285,8 +289,10 @@ def save_plots(tuning: Tuning, result: SearchResult) -> list[Path]:
         result, values=values, title=title, ylabel=ylabel, reference=reference
     )
     fig.savefig(written[0])
-    if len(space) == 2 and not isinstance(tuning.strategy, MultiFidelity):
-        # (trials of a multi-fidelity search are scored at different budgets)
+    if isinstance(tuning.strategy, MultiFidelity):
+        written.append(args.out / "rungs.png")
+        rungs_figure(result, title=title, ylabel=ylabel).savefig(written[-1])
+    elif len(space) == 2:
         labels = {name: HYPER_LABEL.get(name, name) for name in space}
         fig = loss_surface_figure(
             result,
@@ -297,5 +303,5 @@ def save_plots(tuning: Tuning, result: SearchResult) -> list[Path]:
             colorbar_label=ylabel,
         )
         written.append(args.out / "loss_surface.png")
-        fig.savefig(written[1])
+        fig.savefig(written[-1])
     return written

@@ -53,7 +53,10 @@ MAX_GRID_SIZE = 10_000
 MAX_RECORDED = 10**8
 DEFAULT_TRIALS = 30
 # What --out gets; a storage file may not be one of them.
-OUTPUT_FILES = ("results.json", "trials.csv", "best_so_far.png", "loss_surface.png")
+OUTPUT_FILES = (
+    *("results.json", "trials.csv", "best_so_far.png", "loss_surface.png"),
+    "rungs.png",
+)
 
 Space = dict[str, Dimension]
 
