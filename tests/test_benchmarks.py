@@ -389,7 +389,7 @@ def test_quick_run_without_torch_or_optuna_skips_their_columns(tmp_path):
     _check_scale(stdout, data, torch=False, gp=False)
     assert "threads" not in data["suites"]
     # a note under each table of the search suite and under the Bayes-at-n one
-    assert stdout.count("optuna is not installed") == 5
+    assert stdout.count("optuna is not installed") == 6
     assert data["environment"]["torch"] is None
     # a note under each optimizer table and under the large-d one
     assert stdout.count("torch is not installed") == 3
