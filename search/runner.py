@@ -437,7 +437,9 @@ def hyperband_search(
     >>> objective = TrainedLoss(Adam, Rosenbrock())
     >>> result = hyperband_search(objective, {"lr": Real(1e-4, 1.0, log=True)}, 81)
     >>> len(result.trials), result.gradient_steps, result.best.steps
-    (69, 2241, 81)
+    (69, 1071, 81)
+
+    69 trials, 1,071 steps: what 13 trials of random search at 81 steps cost.
     """
     strategy = Hyperband(
         space, seed, min_steps=min_steps, max_steps=max_steps, eta=eta, sampler=sampler
