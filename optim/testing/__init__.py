@@ -41,6 +41,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from optim._base import Optimizer
 from optim.testing._property import Property
@@ -70,7 +71,6 @@ from optim.testing.momentum import (
     weight_decay_reaches_the_ridge_solution,
 )
 from optim.testing.reference import matches_reference
-from optim.testing.schedules import SCHEDULE_PROPERTIES, check_schedule
 from optim.testing.state import (
     init_is_a_zero_state,
     state_counts_the_steps,
@@ -105,6 +105,21 @@ PROPERTIES: tuple[Property, ...] = (
     # port of torch's rule meets the properties of the rule itself first
     eps_zero_takes_no_step_where_the_gradient_is_zero,
 )
+
+
+def __getattr__(name: str) -> Any:
+    """``check_schedule`` and ``SCHEDULE_PROPERTIES``, imported on first use.
+
+    Hypothesis draws some values from the constants of the modules
+    imported when it runs: importing the schedule kit with the optimizer
+    kit would change the examples ``check_optimizer`` draws (the mutation
+    benchmark measures the kit at 25 of them, and moved by two mutants).
+    """
+    if name in ("check_schedule", "SCHEDULE_PROPERTIES"):
+        from optim.testing import schedules
+
+        return getattr(schedules, name)
+    raise AttributeError(f"module 'optim.testing' has no attribute {name!r}")
 
 
 def check_optimizer(
