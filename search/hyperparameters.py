@@ -21,6 +21,7 @@ import numpy as np
 
 from optim import Optimizer
 from search import _checks
+from search.lr_schedules import preset
 
 
 class Config(NamedTuple):
@@ -30,6 +31,7 @@ class Config(NamedTuple):
     steps: int
     batch_size: int | None  # None: full-batch gradients
     label: str  # names it in errors: "TrainedLoss.batch: params[3]"
+    schedule: tuple[tuple[str, Any], ...] = ()  # the schedule's arguments, by name
 
 
 class Hyperparameters:
@@ -46,6 +48,10 @@ class Hyperparameters:
         ``None``: no ``batch_size`` (an analytic surface).
     fixed : dict or None
         Values for every configuration; a trial cannot override them.
+    schedule : str or None
+        A learning-rate schedule of :mod:`search.lr_schedules`
+        (``"cosine"``, ``"onecycle"``; ``None``: a constant lr), whose
+        arguments are hyperparameters too, over a horizon of ``steps``.
 
     Examples
     --------
@@ -64,15 +70,18 @@ class Hyperparameters:
         steps: int,
         rows: int | None,
         fixed: Mapping[str, Any] | None,
+        schedule: str | None = None,
     ) -> None:
         self.optimizer = optimizer
         self.numeric = optimizer.numeric_fields()
         self.switches = optimizer.switches()
+        self.preset = preset(schedule)
+        self.horizon = steps  # the steps the schedule spans
         fields = dataclasses.fields(optimizer)
         batch = () if rows is None else ("batch_size",)
-        self.names = (*(f.name for f in fields), "steps", *batch)
+        self.names = (*(f.name for f in fields), "steps", *batch, *self.preset.defaults)
         self.defaults: dict[str, Any] = {f.name: f.default for f in fields}
-        self.defaults |= {"steps": steps, "batch_size": None}
+        self.defaults |= {"steps": steps, "batch_size": None, **self.preset.defaults}
         self.rows = rows
         self.fixed = self._check_fixed(fixed)
 
@@ -89,21 +98,35 @@ class Hyperparameters:
         merged = self.defaults | self.fixed
         merged |= {k: self.check_value(k, v, who) for k, v in params.items()}
         hyper = {k: merged[k] for k in (*self.numeric, *self.switches)}
-        return Config(hyper, merged["steps"], merged["batch_size"], label=who)
+        if self.preset.build is not None and merged["steps"] > self.horizon:
+            raise ValueError(
+                f"{who}: steps must be at most the {self.horizon} steps the "
+                f"{self.preset.name} schedule spans (TrainedLoss's steps), got "
+                f"{merged['steps']}"
+            )
+        schedule = tuple((k, merged[k]) for k in self.preset.defaults)
+        return Config(hyper, merged["steps"], merged["batch_size"], who, schedule)
 
     def group_key(self, config: Config) -> tuple[Any, ...]:
         """What configurations trained together must share: switches and batch size."""
         return (*(config.hyper[s] for s in self.switches), config.batch_size)
 
     def optimizer_for(self, group: list[Config]) -> Optimizer:
-        """One optimizer for ``group``: each numeric field an array over it."""
+        """One optimizer for ``group``: each numeric field an array over it.
+
+        With a schedule, the ``lr`` is the group's schedule, each of its
+        arguments (the peak ``lr`` too) an array over the group.
+        """
         kwargs: dict[str, Any] = {s: group[0].hyper[s] for s in self.switches}
         for name in self.numeric:
-            column = [c.hyper[name] for c in group]
-            # A value the whole group shares stays a scalar, so one configuration
-            # runs exactly the arithmetic of a direct run with scalars.
-            shared = all(v == column[0] for v in column)
-            kwargs[name] = column[0] if shared else np.array(column)
+            kwargs[name] = _column([c.hyper[name] for c in group])
+        if self.preset.build is not None:
+            args = {
+                k: _column([dict(c.schedule)[k] for c in group])
+                for k in self.preset.defaults
+            }
+            self.optimizer(**kwargs)  # the lr's range, named as the optimizer's
+            kwargs["lr"] = self.preset.build(kwargs["lr"], args, self.horizon)
         return self.optimizer(**kwargs)
 
     def check_ranges(self, config: Config) -> None:
@@ -142,6 +165,8 @@ class Hyperparameters:
             if value is None:  # full batch, as when batch_size is absent
                 return None
             return _checks.integer(who, "batch_size", value, low=1, high=self.rows)
+        if name in self.preset.defaults:
+            return self.preset.check(name, value, self.horizon, who)
         return _checks.flag(who, name, value)  # a structural switch
 
     def _check_fixed(self, fixed: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -164,3 +189,13 @@ class Hyperparameters:
         except (TypeError, ValueError) as err:
             raise type(err)(f"{who}: {err}") from err
         return checked
+
+
+def _column(values: list[Any]) -> Any:
+    """A group's values of one hyperparameter: an array, or the value they all share.
+
+    A shared value stays a scalar, so one configuration runs exactly the
+    arithmetic of a direct run with scalars.
+    """
+    shared = all(v == values[0] for v in values)
+    return values[0] if shared else np.array(values)

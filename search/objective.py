@@ -105,12 +105,20 @@ class TrainedLoss:
         Seeds the folds and the minibatch rows: every run (a single trial, a
         batch, each fold, a test score) draws its rows from a fresh
         ``np.random.default_rng(seed)``, so evaluations are reproducible.
+    schedule : {None, "constant", "cosine", "onecycle"}
+        Train with a learning-rate schedule (:mod:`search.lr_schedules`)
+        over ``steps`` steps, whose peak is the trial's ``lr``: a linear
+        warm-up of ``warmup`` steps and a cosine to 0 (``"cosine"``), or
+        torch's one cycle rising for ``pct_start`` of the steps
+        (``"onecycle"``); ``warmup`` and ``pct_start`` are hyperparameters
+        then. A trial may not train longer than ``steps``.
 
     Attributes
     ----------
     names : tuple of str
         The valid hyperparameter names: the optimizer's fields, ``steps``,
-        and ``batch_size`` (linear regression only).
+        ``batch_size`` (linear regression only) and the schedule's
+        (``warmup``, ``pct_start``).
 
     Notes
     -----
@@ -204,6 +212,7 @@ class TrainedLoss:
         folds: int | None = None,
         test: LinearRegression | None = None,
         seed: int = 0,
+        schedule: str | None = None,
     ) -> None:
         self.optimizer = _checks.optimizer_class("TrainedLoss", optimizer)
         if not isinstance(train, Surface):
@@ -238,13 +247,15 @@ class TrainedLoss:
         # configurations per minimize call: (chunk, width) temporaries of CHUNK floats
         width = max(t.n if regression else t.dim for t, _ in self._problems)
         self._chunk = max(1, CHUNK // width)
-        self.hyperparameters = Hyperparameters(self.optimizer, self.steps, rows, fixed)
+        self.hyperparameters = Hyperparameters(
+            self.optimizer, self.steps, rows, fixed, schedule
+        )
         # Where each configuration's last run ended (see Notes, continuing).
         self._saved: OrderedDict[tuple[Any, ...], _Saved] = OrderedDict()
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The names a trial may set: the optimizer's fields, ``steps``, ``batch_size``.
+        """The names a trial may set: the optimizer's fields, ``steps``, ``batch_size``, the schedule's.
 
         ``batch_size`` only for linear regression.
         """
@@ -394,6 +405,8 @@ class TrainedLoss:
         ]
         parts += [f"steps={self.steps}", f"fixed={self.fixed!r}"]
         parts += [f"folds={self.folds}", f"seed={self.seed}"]
+        if self.hyperparameters.preset.build is not None:
+            parts.append(f"schedule={self.hyperparameters.preset.name!r}")
         return f"TrainedLoss({', '.join(parts)})"
 
     # ------------------------------------------------------------ training
@@ -542,7 +555,7 @@ class _Run(NamedTuple):
 
 def _key(config: Config) -> tuple[Any, ...]:
     """A configuration without its steps: what a longer run of it continues."""
-    return (tuple(sorted(config.hyper.items())), config.batch_size)
+    return (tuple(sorted(config.hyper.items())), config.batch_size, config.schedule)
 
 
 def _save(

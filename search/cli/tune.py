@@ -160,6 +160,17 @@ def _add_search_options(group) -> None:
         "--space", type=_args.space_items, metavar="SPEC", help=SPACE_HELP
     )
     group.add_argument(
+        "--schedule",
+        default="constant",
+        choices=("constant", "cosine", "onecycle"),
+        help="the learning rate over the --steps steps of a trial: constant; "
+        "cosine: a linear warm-up of 'warmup' steps from 1%% of lr, then half a "
+        "cosine down to 0; onecycle: torch's OneCycleLR, up for 'pct_start' of the "
+        "steps to lr, then down. warmup and pct_start are hyperparameters: tuned "
+        "by default with the optimizer's pair, or named in --space "
+        "(e.g. --space 'lr,warmup=0:50'), fixed as warmup=10 (default: constant)",
+    )
+    group.add_argument(
         "--max-steps",
         type=_args.positive_int,
         metavar="N",

@@ -80,7 +80,10 @@ def _steps(tuning: Tuning) -> str:
     """How long the trials train: ``200 steps``, ``tuned steps``, or the budgets."""
     if isinstance(tuning.strategy, MultiFidelity):
         return f"budgets of {', '.join(map(str, tuning.strategy.budgets))} steps"
-    return "tuned steps" if "steps" in tuning.space else f"{tuning.args.steps} steps"
+    steps = "tuned steps" if "steps" in tuning.space else f"{tuning.args.steps} steps"
+    if tuning.args.schedule != "constant":
+        steps += f", {tuning.args.schedule} schedule"
+    return steps
 
 
 def _about(problem: Problem) -> str:

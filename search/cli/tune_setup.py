@@ -37,6 +37,7 @@ from search.cli import _args, problems
 from search.cli._args import MAX_STEPS
 from search.cli.problems import Problem
 from search.defaults import DEFAULT_TUNED, Dimension, default_space
+from search.lr_schedules import PRESETS
 
 # Random proposals do not depend on the results, so the runner can train ten
 # at a time in one vectorized run; the proposals are the same in any batch size.
@@ -90,6 +91,8 @@ def settings(args: argparse.Namespace) -> dict:
     }
     if args.strategy in MULTI_FIDELITY:  # (files of other strategies: as before)
         kept |= {name: getattr(args, name) for name in FIDELITY_OPTIONS}
+    if args.schedule != "constant":  # (files without a schedule: as before)
+        kept["schedule"] = args.schedule
     return kept
 
 
@@ -97,13 +100,20 @@ def set_up(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Tuning:
     """The problem, objective, space and strategy of the options, checked."""
     _check_args(args, parser)
     problem = problems.problem(args.problem, args.seed)
+    # a multi-fidelity search trains up to --max-steps: its schedule spans those
+    steps = (
+        args.max_steps
+        if args.strategy in MULTI_FIDELITY and args.max_steps
+        else args.steps
+    )
     objective = TrainedLoss(
         args.optimizer,
         problem.train,
         val=problem.val,
         test=problem.test,
-        steps=args.steps,
+        steps=steps,
         seed=args.seed,
+        schedule=args.schedule,
     )
     space = build_space(args, objective, problem, parser)
     check_size(args, space, problem, parser)
@@ -235,9 +245,17 @@ def build_space(
     parser: argparse.ArgumentParser,
 ) -> Space:
     """The dimensions to tune: ``--space``, or the optimizer's defaults."""
-    items = args.space or [(name, None) for name in DEFAULT_TUNED[args.optimizer]]
+    # by default the optimizer's usual pair, and the schedule's argument
+    tuned = [*DEFAULT_TUNED[args.optimizer], *PRESETS[args.schedule].defaults]
+    items = args.space or [(name, None) for name in tuned]
     space: Space = {}
     for name, spec in items:
+        owner = [k for k, p in PRESETS.items() if name in p.defaults]
+        if name not in objective.names and owner:
+            parser.error(
+                f"argument --space: {name} is an argument of --schedule {owner[0]}; "
+                f"add --schedule {owner[0]}"
+            )
         if name not in objective.names:
             parser.error(
                 f"argument --space: {args.optimizer} has no hyperparameter {name!r}; "
@@ -246,7 +264,9 @@ def build_space(
         if name in space:
             parser.error(f"argument --space: {name!r} is given twice")
         try:
-            space[name] = _dimension(name, spec, args.optimizer, problem)
+            space[name] = _dimension(
+                name, spec, args.optimizer, problem, objective.steps
+            )
             for value in _extremes(space[name]):
                 objective.check_value(name, value)
         except (TypeError, ValueError) as error:
@@ -259,8 +279,19 @@ def build_space(
     return space
 
 
-def _dimension(name: str, spec: str | None, optimizer: str, problem: Problem):
-    """One dimension of the space from its ``--space`` item (``None``: the default)."""
+def _dimension(
+    name: str, spec: str | None, optimizer: str, problem: Problem, horizon: int
+):
+    """One dimension of the space from its ``--space`` item (``None``: the default).
+
+    A schedule's ``warmup`` is an integer, by default up to a quarter of the
+    ``horizon`` (the steps the schedule spans); its ``pct_start`` a real, by
+    default in ``[0.05, 0.5]``.
+    """
+    if spec is None and name == "warmup":
+        return Integer(0, max(1, horizon // 4))
+    if spec is None and name == "pct_start":
+        return Real(0.05, 0.5)
     if spec is None:
         rows = None if problem.rows is None else problem.rows["train"]
         return default_space(optimizer, [name], rows=rows)[name]
@@ -273,7 +304,7 @@ def _dimension(name: str, spec: str | None, optimizer: str, problem: Problem):
         raise ValueError(f"expected LOW:HIGH, LOW:HIGH:log or A|B|C, got {spec!r}")
     if switch:
         raise ValueError(f"{name} is a switch: write {name} or {name}=False|True")
-    integer = name in ("steps", "batch_size")
+    integer = name in ("steps", "batch_size", "warmup")
     convert = int if integer else float
     try:
         low, high = convert(parts[0]), convert(parts[1])
