@@ -26,13 +26,21 @@ def test_readme_tour_runs_and_its_comments_hold():
     assert abs(float(lines[5].split()[0]) - 1437) < 5  # "test: ~1437"
     assert abs(closed["test"] - 1419) < 1  # "vs ~1419"
     assert lines[6].startswith("400 ") and float(lines[6].split()[1]) < closed["val"]
+    # TPE and Hyperband: "~1501; 6000 steps", "69 trials, 2637 steps, ~1512"
+    tpe, steps = lines[7].split()
+    assert abs(float(tpe) - 1501) < 5 and int(steps) == 30 * 200
+    assert lines[8].split()[:2] == ["69", "2637"]
+    assert abs(float(lines[8].split()[2]) - 1512) < 5
+    hb = namespace["hb"]
+    assert hb.gradient_steps == sum(t.gradient_steps for t in hb.trials)
+    assert hb.gradient_steps < sum(t.steps for t in hb.trials)  # promotions continue
     # the property kits' examples: each prints the property that fails
-    assert lines[7].startswith(
+    assert lines[9].startswith(
         "MyAdam fails the property adam_first_step_moves_each_coordinate_by_lr: "
     )
     assert any(
         line.startswith(
             "Sphere(dim=2) fails the property gradient_matches_central_differences: "
         )
-        for line in lines[8:]
+        for line in lines[10:]
     )
