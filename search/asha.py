@@ -96,16 +96,10 @@ class ASHA(MultiFidelity):
                     return self.proposal(config, k + 1)
         return None
 
-    def state_dict(self) -> dict[str, Any]:
-        """The rungs and the sampler's state: JSON-able (see :func:`search.run`)."""
-        return {
-            "rng": self.rng.bit_generator.state,
-            "sampler": self.sampler_state(),
-            "rungs": self.rungs,
-        }
+    def rung_state(self) -> list[list[dict[str, Any]]]:
+        """The configurations proposed at each rung, in order."""
+        return self.rungs
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned (after the results are told)."""
-        self.rng.bit_generator.state = state["rng"]
-        self.load_sampler_state(state["sampler"])
-        self.rungs = [list(rung) for rung in state["rungs"]]
+    def load_rung_state(self, rungs: list[list[dict[str, Any]]]) -> None:
+        """Restore what :meth:`rung_state` returned."""
+        self.rungs = [list(rung) for rung in rungs]

@@ -201,14 +201,27 @@ class MultiFidelity(Strategy):
             self._first.add(key)
             self.sampler.tell(config, value)
 
-    def sampler_state(self) -> dict[str, Any]:
-        """The sampler's ``state_dict`` (for the subclasses' ``state_dict``)."""
-        state: dict[str, Any] = self.sampler.state_dict()  # type: ignore[attr-defined]
-        return state
+    def state_dict(self) -> dict[str, Any]:
+        """The rng, the sampler's state and the rungs: JSON-able (see :func:`search.run`)."""
+        return {
+            "rng": self.rng.bit_generator.state,
+            "sampler": self.sampler.state_dict(),  # type: ignore[attr-defined]
+            "rungs": self.rung_state(),
+        }
 
-    def load_sampler_state(self, state: dict[str, Any]) -> None:
-        """Restore the sampler from :meth:`sampler_state`."""
-        self.sampler.load_state_dict(state)  # type: ignore[attr-defined]
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned (after the results are told)."""
+        self.rng.bit_generator.state = state["rng"]
+        self.sampler.load_state_dict(state["sampler"])  # type: ignore[attr-defined]
+        self.load_rung_state(state["rungs"])
+
+    def rung_state(self) -> Any:
+        """Which configuration is where in the rungs, as JSON (by each subclass)."""
+        raise NotImplementedError
+
+    def load_rung_state(self, rungs: Any) -> None:
+        """Restore what :meth:`rung_state` returned (by each subclass)."""
+        raise NotImplementedError
 
 
 def _rank(value: float | None) -> float:

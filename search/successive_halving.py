@@ -153,21 +153,13 @@ class SuccessiveHalving(MultiFidelity):
             return self._advance(bracket, room)
         return []
 
-    def state_dict(self) -> dict[str, Any]:
-        """The brackets and the sampler's state: JSON-able (see :func:`search.run`)."""
-        return {
-            "rng": self.rng.bit_generator.state,
-            "sampler": self.sampler_state(),
-            "brackets": self.brackets,
-        }
+    def rung_state(self) -> list[list[Rung]]:
+        """The brackets' rungs opened so far."""
+        return self.brackets
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned (after the results are told)."""
-        self.rng.bit_generator.state = state["rng"]
-        self.load_sampler_state(state["sampler"])
-        self.brackets = [
-            [dict(rung) for rung in bracket] for bracket in state["brackets"]
-        ]
+    def load_rung_state(self, rungs: list[list[Rung]]) -> None:
+        """Restore what :meth:`rung_state` returned."""
+        self.brackets = [[dict(rung) for rung in bracket] for bracket in rungs]
 
 
 class Hyperband(SuccessiveHalving):
