@@ -18,8 +18,11 @@ import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
 
+from optim import SGD, RMSProp
+from search import Integer, TrainedLoss, default_space, tpe_search
 from search.bayes_search import BayesSearch
 from search.tpe_search import TPESearch
+from surfaces import Rosenbrock
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "examples" / "walkthrough.py"
@@ -37,6 +40,7 @@ FIGURES = [
     "10_tpe_densities.png",
     "11_hyperband_rungs.png",
     "12_gradient_steps.png",
+    "13_schedules.png",
 ]
 
 
@@ -151,6 +155,7 @@ def test_loss_is_named_as_computed(walkthrough):
         figures["09_comparison.png"].axes[0].get_ylabel(),
         figures["11_hyperband_rungs.png"].axes[0].get_ylabel(),
         figures["12_gradient_steps.png"].axes[0].get_ylabel(),
+        figures["13_schedules.png"].axes[0].get_ylabel(),  # diabetes' loss panel
     ]
     for label in labels:
         assert r"(1/2n)\,\|Xw - y\|^2" in label, label
@@ -271,6 +276,57 @@ def test_gradient_steps_figure_spends_what_each_search_spent(walkthrough):
         assert x[-1] == max(r.gradient_steps for r in runs)
     hb = np.median([r.gradient_steps for r in ns["searches"]["Hyperband"]])
     assert f"Hyperband's median of {hb:.0f} gradient steps" in printed
+
+
+@pytest.mark.slow
+def test_schedules_figure_draws_the_tuned_runs(walkthrough):
+    # the oracle: the four searches run again here, as the section describes
+    # them (TPE, seed 0, the default lr range, warm-up in [0, 50])
+    ns, printed = walkthrough
+    n = ns["n_sched"]
+    steps = {"diabetes": ns["train_steps"], "Rosenbrock": ns["ros_steps"]}
+    fig = ns["FIGURES"]["13_schedules.png"]
+    loss_axes, lr_axes = fig.axes[:2], fig.axes[2:4]  # top row, then bottom row
+    lines = {line.get_label(): line for ax in loss_axes for line in ax.get_lines()}
+    settings = {  # name -> (optimizer, surface, TrainedLoss's data and settings)
+        "diabetes": (RMSProp, ns["train"], {"val": ns["val"]}),
+        "Rosenbrock": (SGD, Rosenbrock(), {"fixed": {"momentum": 0.9}}),
+    }
+    for j, (name, (cls, surface, data)) in enumerate(settings.items()):
+        drawn_lrs = lr_axes[j].get_lines()
+        assert len(drawn_lrs) == 2  # constant, then the schedule
+        for k, schedule in enumerate((None, "cosine")):
+            space = default_space(cls, ["lr"])
+            if schedule:
+                space["warmup"] = Integer(0, 50)
+            loss = TrainedLoss(
+                cls, surface, steps=steps[name], schedule=schedule, **data
+            )
+            best = tpe_search(loss, space, n, seed=0).best
+            lr, warmup, value = best.params["lr"], best.params.get("warmup"), best.value
+            if schedule is None:
+                tuned = f"constant lr {lr:.3g}"
+            elif warmup:
+                tuned = f"warm-up {warmup} + cosine, peak lr {lr:.3g}"
+            else:
+                tuned = f"no warm-up, cosine, peak lr {lr:.3g}"
+            (label,) = [x for x in lines if x.startswith(f"{name}, {tuned}: ")]
+            # the line drawn is the tuned run: it ends at the loss the search found
+            assert lines[label].get_ydata()[-1] == pytest.approx(value, rel=1e-9)
+            shown = f"{value:.1f}" if name == "diabetes" else f"{value:.2g}"
+            assert label.endswith(f" {shown}")
+            assert f"{tuned} -> {shown}" in printed
+            # its learning rate: flat, or a warm-up to the peak, then down to ~0
+            per_step = drawn_lrs[k].get_ydata()
+            assert len(per_step) == steps[name]
+            if schedule is None:
+                assert np.all(per_step == lr)
+            else:
+                assert np.argmax(per_step) == warmup  # the peak: step warmup + 1
+                assert per_step.max() == pytest.approx(lr, rel=1e-12)
+                assert per_step[-1] < 1e-3 * lr
+    assert len([x for x in lines if not x.startswith("_")]) == 5  # and the closed form
+    assert "the tuned schedule against the tuned constant lr: " in printed
 
 
 @pytest.mark.slow
