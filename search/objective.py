@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optim import Optimizer, minimize
+from optim.schedules import Schedule
 from optim.training import Trace
 from search import _checks
 from search._blas import blas_threads
@@ -650,9 +651,29 @@ def _part(opt: Optimizer, part: slice | NDArray[np.intp]) -> Optimizer:
     """
     hyper = opt.hyperparameters()
     arrays: dict[str, Any] = {
-        k: v[part] for k, v in hyper.items() if isinstance(v, np.ndarray)
+        k: _sliced(v, part)
+        for k, v in hyper.items()
+        if isinstance(v, np.ndarray | Schedule)
     }
     return dataclasses.replace(opt, **arrays) if arrays else opt
+
+
+def _sliced(value: Any, part: slice | NDArray[np.intp]) -> Any:
+    """``value``'s entries ``part`` of the batch: an array, or a schedule's arrays.
+
+    A schedule (the lr of :mod:`search.lr_schedules`) is rebuilt with each of
+    its array arguments sliced, its child schedules and milestone lists too.
+    """
+    if isinstance(value, np.ndarray):
+        return value[part] if value.ndim else value
+    if isinstance(value, list | tuple):
+        return type(value)(_sliced(v, part) for v in value)
+    if isinstance(value, Schedule):
+        fields = [f.name for f in dataclasses.fields(value) if f.init]
+        return dataclasses.replace(
+            value, **{k: _sliced(getattr(value, k), part) for k in fields}
+        )
+    return value
 
 
 def _matvec(train: Surface, opt: Optimizer, batch_size: int | None) -> int:

@@ -113,3 +113,28 @@ def test_hpo_search_tunes_the_warmup_with_the_lr(capsys, tmp_path):
     with pytest.raises(SystemExit):
         main(["search", "--space", "lr,warmup=0:40", "--out", str(tmp_path)])
     assert "warmup is an argument of --schedule cosine" in capsys.readouterr().err
+
+
+def test_a_batch_in_chunks_and_segments_slices_the_schedule(monkeypatch):
+    # more configurations than one chunk, and steps that end in segments: the
+    # schedule's arrays are cut with the optimizer's (a crash before the fix)
+    import search.objective
+
+    monkeypatch.setattr(search.objective, "CHUNK", 3 * 2)  # chunks of 3 on d = 2
+    params = [
+        {"lr": 1e-3 * (i + 1), "pct_start": 0.1 + 0.05 * i, "steps": steps}
+        for i, steps in enumerate([10, 50, 100, 100, 30, 100, 70])
+    ]
+    batched = TrainedLoss(SGD, Rosenbrock(), steps=100, schedule="onecycle").batch(
+        params
+    )
+    alone = [
+        by_hand(
+            SGD,
+            OneCycleLR(max_lr=p["lr"], total_steps=100, pct_start=p["pct_start"]),
+            p["steps"],
+            Rosenbrock(),
+        )
+        for p in params
+    ]
+    np.testing.assert_array_equal(batched, alone)  # elementwise: exact
