@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 Rung = dict[str, Any]
 
 
+def _bottom(rung: int, planned: int) -> Rung:
+    """A bracket's first rung, empty: ``planned`` configurations to come at ``rung``."""
+    return {
+        "rung": rung,
+        "planned": planned,
+        "configs": [],
+        "issued": 0,
+        "closed": False,
+    }
+
+
 class SuccessiveHalving(MultiFidelity):
     """Successive halving over the rungs' budgets, with ``eta**s_max`` configurations.
 
@@ -82,16 +93,12 @@ class SuccessiveHalving(MultiFidelity):
         **options: Any,
     ) -> None:
         super().__init__(space, seed, **options)
-        self.brackets: list[list[Rung]] = [
-            [{"rung": 0, "planned": n, "configs": [], "issued": 0, "closed": False}]
-            for n in self.plan()
-        ]
+        plan = list(enumerate(self.plan()))  # (bracket b, its configurations n)
+        self.brackets: list[list[Rung]] = [[_bottom(self.first(b), n)] for b, n in plan]
         self.n_trials = sum(
             sum(n // self.eta**j for j in range(len(self.budgets) - self.first(b)))
-            for b, n in enumerate(self.plan())
+            for b, n in plan
         )
-        for bracket, b in zip(self.brackets, range(len(self.brackets)), strict=True):
-            bracket[0]["rung"] = self.first(b)
 
     def plan(self) -> list[int]:
         """The configurations of each bracket's bottom rung: ``[eta**s_max]``."""
